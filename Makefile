@@ -1,0 +1,113 @@
+# xvif top-level build. `make help` lists the targets.
+#
+# Layout of outputs: everything built goes under build/ except the kernel
+# module, which Kbuild builds in netfront/ (netfront/xvif-netfront.ko).
+# Every test suite writes build/results/<suite>.txt (see mk/summary.sh).
+
+include mk/versions.env
+
+KDIR ?= /lib/modules/$(LAB_KVER)/build
+BUILD := $(CURDIR)/build
+RESULTS := $(BUILD)/results
+export KDIR BUILD RESULTS LAB_KVER XEN_SERIES
+
+CC ?= cc
+CFLAGS_USER := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+export CFLAGS_USER SAN_FLAGS
+
+.PHONY: all deps check check-fast lab demo fuzz bench bench-engine install uninstall clean help \
+	netback netfront scripts unit fuzz-smoke check-deps
+
+all: common netback netfront
+
+help:
+	@echo "make             build the daemon (build/bin/xvif-netback), the module (netfront/xvif-netfront.ko) and tools"
+	@echo "make deps        install every Debian package needed (root)"
+	@echo "make check       every test, the lab included; ends with 'N passed, N failed, N skipped'"
+	@echo "make check-fast  every test but the lab"
+	@echo "make lab         the lab alone: Xen under QEMU, every scenario x peer pair"
+	@echo "make demo        the lab demo: xvif-netback + xvif-netfront, live attach, status, figures"
+	@echo "make fuzz        run each libFuzzer target for FUZZ_SECONDS (default 60)"
+	@echo "make bench       lab benchmarks; make bench-engine: in-process engine benchmarks"
+	@echo "make install     install into DESTDIR/PREFIX; make uninstall undoes it"
+	@echo "KDIR=...         build the module against another kernel's headers (default: $(KDIR))"
+
+deps:
+	@mk/deps.sh
+
+check-deps:
+	@mk/deps.sh --check
+
+include common/common.mk
+include test/fuzz/fuzz.mk
+
+netback: common
+	$(MAKE) -C netback
+
+netfront:
+	@if [ ! -d "$(KDIR)" ]; then echo "netfront: no kernel headers at $(KDIR): run 'make deps' (or set KDIR=)" >&2; exit 1; fi
+	$(MAKE) -C netfront KDIR=$(KDIR)
+
+# Every test but the lab. Each step records its results; the summary decides.
+check-fast:
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@$(MAKE) --no-print-directory check-fast-steps || true
+	@echo "== summary (check-fast)"
+	@mk/summary.sh $(RESULTS)
+
+check:
+	@rm -rf $(RESULTS); mkdir -p $(RESULTS)
+	@$(MAKE) --no-print-directory check-fast-steps || true
+	@$(MAKE) --no-print-directory lab-steps || true
+	@echo "== summary (check)"
+	@mk/summary.sh $(RESULTS)
+
+# Each step is kept going (-k at the call sites' level): a failing build is
+# itself recorded as a FAIL so the summary reports it.
+CHECK_FAST_STEPS := unit fuzz-smoke netback-check netfront-check scripts-check
+.PHONY: check-fast-steps $(CHECK_FAST_STEPS) lab-steps netback-check netfront-check scripts-check
+check-fast-steps:
+	@for s in $(CHECK_FAST_STEPS); do \
+		echo "== $$s"; \
+		$(MAKE) --no-print-directory $$s || echo "FAIL make-$$s the step's make target failed (see output above)" >> $(RESULTS)/build-steps.txt; \
+	done
+
+netback-check: common
+	@if [ -f netback/Makefile ]; then $(MAKE) -C netback check; \
+	else echo "SKIP netback netback/ has no Makefile yet" >> $(RESULTS)/netback.txt; fi
+
+netfront-check:
+	@if [ -f netfront/Makefile ]; then $(MAKE) -C netfront check KDIR=$(KDIR); \
+	else echo "SKIP netfront netfront/ has no Makefile yet" >> $(RESULTS)/netfront.txt; fi
+
+scripts-check:
+	@if [ -f xenstore-scripts/Makefile ]; then $(MAKE) -C xenstore-scripts check; \
+	else echo "SKIP scripts xenstore-scripts/ has no Makefile yet" >> $(RESULTS)/scripts.txt; fi
+
+lab-steps:
+	@if [ -x test/lab/run.sh ]; then test/lab/run.sh; \
+	else echo "SKIP lab test/lab/run.sh does not exist yet" >> $(RESULTS)/lab.txt; fi
+
+lab: all
+	@mkdir -p $(RESULTS); rm -f $(RESULTS)/lab.txt
+	test/lab/run.sh
+	@mk/summary.sh $(RESULTS) lab
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	test/lab/demo.sh
+
+bench: all
+	test/lab/run.sh --bench
+
+bench-engine: common
+	$(MAKE) -C netback bench-engine
+
+install uninstall:
+	$(MAKE) -C netback $@
+	$(MAKE) -C xenstore-scripts $@
+
+clean:
+	rm -rf $(BUILD)
+	-$(MAKE) -C netfront clean KDIR=$(KDIR) 2>/dev/null

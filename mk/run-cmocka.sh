@@ -1,0 +1,25 @@
+#!/bin/bash
+# Run cmocka test binaries and record each test case as a result line.
+# usage: mk/run-cmocka.sh RESULTS_FILE BINARY...
+# cmocka prints TAP (CMOCKA_MESSAGE_OUTPUT=TAP); "ok N - name" becomes
+# "PASS <binary>/<name>", "not ok" becomes FAIL, "# SKIP" becomes SKIP.
+# A binary that crashes or prints no plan is recorded as one FAIL.
+set -u
+out=$1; shift
+: > "$out"
+for bin in "$@"; do
+	name=$(basename "$bin")
+	log=$(mktemp)
+	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" > "$log" 2>&1
+	rc=$?
+	cat "$log"
+	awk -v b="$name" '
+		/^ok [0-9]+ - .*# SKIP/ { sub(/^ok [0-9]+ - /, ""); print "SKIP " b "/" $0; next }
+		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "PASS " b "/" $0; next }
+		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "FAIL " b "/" $0; next }
+	' "$log" >> "$out"
+	if ! grep -q '^1\.\.[0-9]' "$log" || { [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; }; then
+		echo "FAIL $name exited $rc without a complete TAP report" >> "$out"
+	fi
+	rm -f "$log"
+done
