@@ -20,7 +20,7 @@ struct xvif_hash {
 	uint32_t flags;                 /* XEN_NETIF_CTRL_HASH_TYPE_* the frontend enabled */
 	uint8_t key[XVIF_HASH_KEY_MAX];
 	uint32_t key_len;
-	uint32_t mapping_size;          /* 0: no mapping, queue 0 */
+	uint32_t mapping_size;          /* 0: no mapping, hash % num_queues */
 	uint32_t mapping[XVIF_HASH_MAPPING_MAX];
 };
 
@@ -48,8 +48,9 @@ void xvif_ctrl_handle(struct xvif_hash *h, unsigned int num_queues, const xvif_c
 bool xvif_hash_packet(const struct xvif_hash *h, const uint8_t *pkt, uint32_t len,
 		      const struct xvif_hdr *hdr, uint32_t *hash, uint8_t *type);
 
-/* Queue for a hash: mapping[hash % mapping_size], 0 without a mapping. */
-unsigned int xvif_hash_queue(const struct xvif_hash *h, uint32_t hash);
+/* Queue for a hash: mapping[hash % mapping_size], or hash % num_queues
+ * without a mapping (netif.h: "modular arithmetic"). Always < num_queues. */
+unsigned int xvif_hash_queue(const struct xvif_hash *h, uint32_t hash, unsigned int num_queues);
 
 /* Toeplitz over @buf with @key: netif.h's own xen_netif_toeplitz_hash. */
 uint32_t xvif_toeplitz(const uint8_t *key, unsigned int keylen, const uint8_t *buf, unsigned int buflen);

@@ -24,7 +24,8 @@ struct xvif_hdr {
 	uint16_t l4_off;        /* 0 if no L4 header (fragment, truncated, unknown) */
 	uint16_t l4_len;        /* bytes of L4 header present (TCP: doff*4, UDP: 8) */
 	bool fragment;          /* IPv4 MF/offset or IPv6 fragment header */
-	uint16_t l3_payload_len;/* from the IP header, checked against @len */
+	uint16_t l4_total;      /* bytes from l4_off to the end of the IP packet
+				 * (from the IP header, checked against @len) */
 };
 
 /* Parse what can be parsed; returns 0 if the frame has at least an Ethernet

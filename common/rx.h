@@ -7,10 +7,14 @@
  *
  *   [first data slot][GSO extra][hash extra][data slot 2]...[data slot N]
  *
- * The first data slot starts at the frontend's xdp-headroom; later ones at 0.
- * Every slot (extras too) consumes one RX request. A response's status is the
- * bytes in that slot; XEN_NETRXF_more_data is set on every data slot but the
- * last, XEN_NETRXF_extra_info on the first when extras follow.
+ * As Linux netback does: every data slot's data starts at the frontend's
+ * xdp-headroom and runs to at most the page end; the response says offset 0
+ * and status = headroom + bytes (so a frontend without XDP, headroom 0, sees
+ * offset 0 and status = bytes). Every slot (extras too) consumes one RX
+ * request. XEN_NETRXF_more_data is set on every data slot but the last,
+ * XEN_NETRXF_extra_info on the first when extras follow; checksum flags on
+ * the first: csum_blank|data_validated for a partial checksum,
+ * data_validated for a verified one.
  *
  * Frontend side: xvif_rxr_parse() validates one whole response chain that
  * the frontend copied out of the ring (RING_COPY_RESPONSE).
@@ -52,7 +56,7 @@ const char *xvif_rx_reason_name(enum xvif_rx_reason r);
 
 struct xvif_rx_seg {
 	uint32_t pkt_off;      /* offset in the packet */
-	uint16_t offset;       /* offset in the guest page */
+	uint16_t offset;       /* offset in the guest page (the xdp-headroom) */
 	uint16_t len;
 };
 

@@ -43,7 +43,8 @@ const char *xvif_tx_reason_name(enum xvif_tx_reason r);
 
 /* What the frontend negotiated that bears on TX validation. */
 struct xvif_tx_features {
-	bool sg;            /* more than one data slot allowed (feature-sg) */
+	bool sg;            /* informational: like Linux netback, multi-slot TX is
+			     * accepted whether or not feature-sg was negotiated */
 	bool gso_tcpv4, gso_tcpv6;
 	bool multicast_control;
 };
@@ -67,6 +68,9 @@ struct xvif_tx_pkt {
 	/* Extra info, if present. */
 	uint8_t gso_type;            /* XEN_NETIF_GSO_TYPE_NONE if no GSO */
 	uint16_t gso_size;
+	/* A multicast extra makes the request a control message (as Linux
+	 * netback treats it): its data is not delivered; the caller updates
+	 * the filter and responds OKAY, or ERROR if that fails. */
 	bool mcast_add, mcast_del;
 	uint8_t mcast_addr[6];
 	bool have_hash;

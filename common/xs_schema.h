@@ -82,8 +82,10 @@ struct xvif_fe_config {
 /*
  * Parse and validate everything the frontend wrote at connect time against
  * what we advertised. Returns 0, or -1 with @err filled. Rules:
- *  - multi-queue-num-queues absent means 1 queue with keys at the top level;
- *    present must be 1..caps->max_queues, and then keys live in queue-0..N-1/.
+ *  - multi-queue-num-queues absent means 1 queue; present must be
+ *    1..caps->max_queues. One queue: ring and event-channel keys at the top
+ *    level; more: under queue-0..N-1/, and no queue-N/ beyond them.
+ *  - feature-rx-notify must be 1: we never poll for RX buffers.
  *  - every ring ref must parse as a grant ref; every event channel as a port.
  *  - event-channel, or both event-channel-tx and -rx (only if we offered split).
  *  - request-rx-copy must be 1 (rx-flip is not supported).

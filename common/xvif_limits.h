@@ -21,8 +21,13 @@
  * does it (Linux netback's fatal_skb_slots default is the same 20). */
 #define XVIF_TX_SLOTS_FATAL 20u
 
+/* Extra-info types xvif knows: GSO, MCAST_ADD, MCAST_DEL, HASH (1..4).
+ * Anything from here up is unknown. (The kernel's netif.h also has XDP = 5,
+ * which only a backend sends; Xen 4.17's ends at HASH.) */
+#define XVIF_EXTRA_TYPE_END (XEN_NETIF_EXTRA_TYPE_HASH + 1)
+
 /* Most extra-info segments after a TX first slot: one of each type at most. */
-#define XVIF_TX_EXTRAS_MAX (XEN_NETIF_EXTRA_TYPE_MAX - 1)
+#define XVIF_TX_EXTRAS_MAX (XVIF_EXTRA_TYPE_END - 1)
 
 /* Shortest packet worth delivering: an Ethernet header. */
 #define XVIF_ETH_HLEN 14u
@@ -34,10 +39,9 @@
  * pages is 17 slots; one more for a frame starting mid-page. */
 #define XVIF_RX_SLOTS_MAX (XEN_NETIF_NR_SLOTS_MIN)
 
-/* GSO segment size bounds: below 68 (minimum IPv4 MTU minus headers) or
- * above the largest frame is a frontend lying to us. */
+/* GSO segment size: 0 would make segmentation loop forever; the 16-bit
+ * field cannot exceed a frame, so 0 is the only absurd value. */
 #define XVIF_GSO_SIZE_MIN 1u
-#define XVIF_GSO_SIZE_MAX XVIF_MAX_FRAME
 
 /* MTU bounds for the `mtu` key: IPv4 minimum to 64 KiB minus the Ethernet
  * header (Linux netback's max with feature-sg). */
@@ -57,6 +61,9 @@
 
 /* Multicast addresses one vif may subscribe to before we flood instead. */
 #define XVIF_MCAST_MAX 64u
+
+/* Event channel ports: 0 is never valid; the FIFO ABI has 2^17 ports. */
+#define XVIF_EVTCHN_PORT_MAX ((1u << 17) - 1)
 
 /* Longest xenstore value we read; anything longer is invalid. */
 #define XVIF_XS_VALUE_MAX 128u

@@ -49,11 +49,30 @@ typedef struct netif_tx_back_ring xvif_tx_back_ring_t;
 typedef struct netif_rx_back_ring xvif_rx_back_ring_t;
 typedef struct netif_tx_front_ring xvif_tx_front_ring_t;
 typedef struct netif_rx_front_ring xvif_rx_front_ring_t;
+
+/* Xen's user-space netif.h names the flags and statuses without the XEN_
+ * prefix the kernel's copy uses; common/ uses the kernel's names. */
+#define XEN_NETTXF_csum_blank NETTXF_csum_blank
+#define XEN_NETTXF_data_validated NETTXF_data_validated
+#define XEN_NETTXF_more_data NETTXF_more_data
+#define XEN_NETTXF_extra_info NETTXF_extra_info
+#define XEN_NETRXF_data_validated NETRXF_data_validated
+#define XEN_NETRXF_csum_blank NETRXF_csum_blank
+#define XEN_NETRXF_more_data NETRXF_more_data
+#define XEN_NETRXF_extra_info NETRXF_extra_info
+#define XEN_NETIF_RSP_DROPPED NETIF_RSP_DROPPED
+#define XEN_NETIF_RSP_ERROR NETIF_RSP_ERROR
+#define XEN_NETIF_RSP_OKAY NETIF_RSP_OKAY
+#define XEN_NETIF_RSP_NULL NETIF_RSP_NULL
 #endif
 
 /* Both names of the control ring are the same in the kernel and in Xen. */
 typedef struct xen_netif_ctrl_request xvif_ctrl_req_t;
 typedef struct xen_netif_ctrl_response xvif_ctrl_rsp_t;
+
+/* Integer limits under one name: the kernel has no UINT64_MAX. */
+#define XVIF_U64_MAX ((uint64_t)~0ull)
+#define XVIF_U32_MAX ((uint32_t)~0u)
 
 /* Ring pages are always 4 KiB: the grant unit, whatever the host page size. */
 #define XVIF_PAGE_SIZE 4096u
