@@ -39,6 +39,7 @@ deps:
 check-deps:
 	@mk/deps.sh --check
 
+include mk/integrated.mk
 include common/common.mk
 include test/fuzz/fuzz.mk
 # Fuzz targets over netback's engine name their extra sources here.
@@ -75,22 +76,22 @@ check-fast-steps:
 		$(MAKE) --no-print-directory $$s || echo "FAIL make-$$s the step's make target failed (see output above)" >> $(RESULTS)/build-steps.txt; \
 	done
 
+# $(call gated,NAME,SUITE,COMMAND): run COMMAND if NAME is integrated, else
+# record one SKIP line naming why.
+gated = @if echo " $(INTEGRATED) " | grep -q " $(1) "; then $(3); \
+	else echo "SKIP $(1) $(WHY_$(1))" >> $(RESULTS)/$(2).txt; echo "SKIP $(1): $(WHY_$(1))"; fi
+
 netback-check: common
-	@if [ -f netback/Makefile ]; then $(MAKE) -C netback check; \
-	else echo "SKIP netback netback/ has no Makefile yet" >> $(RESULTS)/netback.txt; fi
+	$(call gated,netback,netback,$(MAKE) -C netback check)
 
 netfront-check:
-	@if [ -f netfront/Makefile ]; then $(MAKE) -C netfront check KDIR=$(KDIR); \
-	else echo "SKIP netfront netfront/ has no Makefile yet" >> $(RESULTS)/netfront.txt; fi
+	$(call gated,netfront,netfront,$(MAKE) -C netfront check KDIR=$(KDIR))
 
 scripts-check:
-	@if [ -f xenstore-scripts/Makefile ]; then $(MAKE) -C xenstore-scripts check; \
-	else echo "SKIP scripts xenstore-scripts/ has no Makefile yet" >> $(RESULTS)/scripts.txt; fi
+	$(call gated,scripts,scripts,$(MAKE) -C xenstore-scripts check)
 
 lab-steps:
-	@$(MAKE) --no-print-directory all || echo "make all failed: the lab reports the missing parts as SKIP"
-	@if [ -x test/lab/run.sh ]; then test/lab/run.sh; \
-	else echo "SKIP lab test/lab/run.sh does not exist yet" >> $(RESULTS)/lab.txt; fi
+	$(call gated,lab,lab,$(MAKE) --no-print-directory all || echo "make all failed: the lab reports the missing parts as SKIP"; test/lab/run.sh)
 
 lab: all
 	@mkdir -p $(RESULTS); rm -f $(RESULTS)/lab.txt
