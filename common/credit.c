@@ -49,12 +49,20 @@ bool xvif_credit_take(struct xvif_credit *c, uint64_t size, uint64_t now)
 	return false;
 }
 
+/* Computed from differences, never as period_start + usec, which wraps for a
+ * huge period or a clock near its end. A clock that went backwards waits for
+ * the end of the current period, as xvif_credit_take() does (0 there would
+ * make the caller retry at once, and be refused again, until then). */
 uint64_t xvif_credit_wait(const struct xvif_credit *c, uint64_t now)
 {
-	uint64_t end;
+	uint64_t elapsed, behind;
 
-	if (c->bytes == 0 || now < c->period_start)
+	if (c->bytes == 0)
 		return 0;
-	end = c->period_start + c->usec;
-	return now >= end ? 0 : end - now;
+	if (now < c->period_start) {
+		behind = c->period_start - now;
+		return behind > XVIF_U64_MAX - c->usec ? XVIF_U64_MAX : behind + c->usec;
+	}
+	elapsed = now - c->period_start;
+	return elapsed >= c->usec ? 0 : c->usec - elapsed;
 }
