@@ -38,6 +38,9 @@ enum xvif_dp_counter {
 	XVIF_DPC_GNT_COPY_CALLS,  /* grant-copy batches issued */
 	XVIF_DPC_GNT_COPY_SEGS,   /* grant-copy segments issued */
 	XVIF_DPC_NOTIFY,          /* event-channel notifications sent */
+	XVIF_DPC_RING_ERR,        /* ring index violations (the queue is then broken) */
+	XVIF_DPC_CTRL_ERR,        /* control requests answered with an error status */
+	XVIF_DPC_EVENTS,          /* event-channel notifications received */
 	XVIF_DPC_NR
 };
 

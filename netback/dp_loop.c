@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * One worker per queue. Each wake-up does a bounded amount of work
+ * (xvif_dp_queue_run): a few event-channel reads, then at most a budget of
+ * control requests, TX packets, TAP reads and RX deliveries. When a budget
+ * ran out the worker polls again without sleeping (so the stop request and
+ * the other directions get their turn); otherwise it sleeps in poll() on:
+ *
+ *   its event-channel fd   the frontend notified (TX requests, RX buffers, ctrl)
+ *   its TAP fd             only while the RX FIFO has room
+ *   its wake eventfd       stop, packets steered here, `rate` changed
+ *
+ * with a timeout for the next timer (credit period end, RX stall drop). A
+ * spurious event therefore costs one pass over empty rings, never a spin.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "dp_int.h"
+
+static void drain_events(struct xvif_dp_queue *q)
+{
+	const struct xvif_dp_ops *ops = q->vif->ops;
+	unsigned int i;
+
+	for (i = 0; i < XVIF_DP_EVT_BUDGET; i++) {
+		int port = ops->evt_pending(q->evt);
+
+		if (port < 0)
+			break;
+		xvif_cnt_add(&q->cnt, XVIF_DPC_EVENTS, 1);
+		/* Unmask first: an event raised while we work below then
+		 * wakes us again rather than being lost. */
+		ops->evt_unmask(q->evt, (uint32_t)port);
+	}
+}
+
+bool xvif_dp_queue_run(struct xvif_dp_vif *vif, unsigned int qi)
+{
+	struct xvif_dp_queue *q;
+	bool more = false;
+
+	if (qi >= vif->nq)
+		return false;
+	q = &vif->q[qi];
+	if (xvif_dp_is_broken(q) || __atomic_load_n(&vif->stopping, __ATOMIC_ACQUIRE))
+		return false;
+	xvif_cnt_add(&q->cnt, XVIF_DPC_WAKEUPS, 1);
+	drain_events(q);
+	if (qi == 0)
+		more |= xvif_dp_ctrl_run(q);
+	more |= xvif_dp_tx_run(q);
+	more |= xvif_dp_rx_read_tap(q);
+	more |= xvif_dp_rx_deliver(q);
+	if (!xvif_dp_is_broken(q))
+		xvif_dp_rx_expire(q, vif->ops->now_us(vif->octx));
+	return more && !xvif_dp_is_broken(q);
+}
+
+static int usec_to_ms(uint64_t us)
+{
+	uint64_t ms = (us + 999u) / 1000u;
+
+	return ms > INT32_MAX ? INT32_MAX : (int)ms;
+}
+
+int xvif_dp_queue_timeout_ms(struct xvif_dp_queue *q)
+{
+	uint64_t now = q->vif->ops->now_us(q->vif->octx), t = UINT64_MAX, e;
+
+	if (q->tx_credit_blocked)
+		t = xvif_credit_wait(&q->credit, now);
+	e = xvif_dp_rx_next_expiry(q, now);
+	if (e < t)
+		t = e;
+	return t == UINT64_MAX ? -1 : usec_to_ms(t);
+}
+
+void *xvif_dp_worker(void *arg)
+{
+	struct xvif_dp_queue *q = arg;
+	struct xvif_dp_vif *vif = q->vif;
+
+	while (!__atomic_load_n(&vif->stopping, __ATOMIC_ACQUIRE)) {
+		struct pollfd pfd[3];
+		bool more = xvif_dp_queue_run(vif, q->id);
+		bool broken = xvif_dp_is_broken(q);
+		uint64_t junk;
+
+		/* A broken queue listens only for the stop request. */
+		pfd[0].fd = broken ? -1 : q->evt_fd;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = broken || !xvif_dp_rx_has_room(q) ? -1 : q->tap_fd;
+		pfd[1].events = POLLIN;
+		pfd[2].fd = q->wake_fd;
+		pfd[2].events = POLLIN;
+		if (poll(pfd, 3, more ? 0 : broken ? -1 : xvif_dp_queue_timeout_ms(q)) < 0 && errno != EINTR) {
+			xvif_log(XVIF_LOG_ERR, "%s: poll: %m", q->name);
+			break;
+		}
+		if (pfd[2].revents & POLLIN) {
+			if (read(q->wake_fd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
+				xvif_log(XVIF_LOG_ERR, "%s: wake eventfd: %m", q->name);
+		}
+	}
+	return NULL;
+}
