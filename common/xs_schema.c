@@ -22,7 +22,7 @@ int xvif_parse_uint(const char *s, uint64_t max, uint64_t *out)
 		if (*s < '0' || *s > '9')
 			return -1;
 		d = (unsigned int)(*s - '0');
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return -1; /* beyond max, or would overflow */
 		v = v * 10 + d;
 	}
@@ -86,14 +86,21 @@ bool xvif_ifname_valid(const char *s)
 
 int xvif_default_ifname(uint32_t domid, uint32_t devid, char *buf, unsigned int len)
 {
+	/* Built whole first: "xvif" + 10 digits + "." + 10 digits fits, so a
+	 * name too long for IFNAMSIZ is refused, never silently truncated
+	 * (which would give two devices the same name). */
+	char name[32] = "xvif";
+	unsigned int n;
+
 	if (len < 16)
 		return -1;
-	buf[0] = '\0';
-	xvif_strlcat(buf, "xvif", len);
-	xvif_strlcat_u64(buf, domid, len);
-	xvif_strlcat(buf, ".", len);
-	xvif_strlcat_u64(buf, devid, len);
-	return xvif_ifname_valid(buf) ? 0 : -1;
+	xvif_strlcat_u64(name, domid, sizeof(name));
+	xvif_strlcat(name, ".", sizeof(name));
+	n = xvif_strlcat_u64(name, devid, sizeof(name));
+	if (!xvif_ifname_valid(name))
+		return -1;
+	memcpy(buf, name, n + 1);
+	return 0;
 }
 
 /* ---- errors ---- */
@@ -147,8 +154,10 @@ static int get(struct reader *r, const char *key)
 {
 	int n = r->read(r->ctx, key, r->val, sizeof(r->val));
 
-	if (n == XVIF_XS_MISSING)
+	if (n == XVIF_XS_MISSING) {
+		r->val[0] = '\0'; /* no stale value from an earlier key in errors */
 		return 0;
+	}
 	if (n < 0 || (unsigned int)n >= sizeof(r->val)) {
 		fail(r->err, key, NULL, "value too long");
 		return -1;
@@ -245,8 +254,12 @@ int xvif_be_caps_parse(xvif_xs_read_fn read, void *ctx, struct xvif_be_caps *cap
 	if (get_bool(&r, "feature-sg", &caps->sg) || get_bool(&r, "feature-gso-tcpv4", &caps->gso_tcpv4) ||
 	    get_bool(&r, "feature-gso-tcpv6", &caps->gso_tcpv6) ||
 	    get_bool(&r, "feature-ipv6-csum-offload", &caps->ipv6_csum) ||
-	    get_bool(&r, "feature-rx-copy", &caps->rx_copy) ||
-	    get_bool(&r, "feature-split-event-channels", &caps->split_evtchn) ||
+	    get_bool(&r, "feature-rx-copy", &caps->rx_copy))
+		return -1;
+	/* Checked here, while r.val still holds the value read for it. */
+	if (!caps->rx_copy)
+		return fail(err, "feature-rx-copy", r.val, "backend must offer rx-copy");
+	if (get_bool(&r, "feature-split-event-channels", &caps->split_evtchn) ||
 	    get_bool(&r, "feature-ctrl-ring", &caps->ctrl_ring) ||
 	    get_bool(&r, "feature-multicast-control", &caps->multicast_control) ||
 	    get_bool(&r, "feature-dynamic-multicast-control", &dyn) ||
@@ -255,8 +268,6 @@ int xvif_be_caps_parse(xvif_xs_read_fn read, void *ctx, struct xvif_be_caps *cap
 	if (get_uint(&r, "multi-queue-max-queues", 1, XVIF_U32_MAX, false, &v, &present))
 		return -1;
 	caps->max_queues = present ? (v > XVIF_MAX_QUEUES ? XVIF_MAX_QUEUES : (unsigned int)v) : 1;
-	if (!caps->rx_copy)
-		return fail(err, "feature-rx-copy", r.val, "backend must offer rx-copy");
 	return 0;
 }
 
