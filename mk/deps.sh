@@ -16,6 +16,7 @@ pkgs=(
 	libjson-c-dev                       # machine-readable status output
 	libsystemd-dev                      # sd_notify and the journal
 	shellcheck                          # hotplug-script lint
+	bats iptables                       # hotplug-script tests; the scripts' NAT and anti-spoofing rules (also in the lab dom0)
 	iproute2 kmod                       # ip/bridge for script tests; modinfo/depmod for the lab
 	"linux-headers-$LAB_KVER"           # module build, pinned to the lab kernel
 	"linux-image-$LAB_KVER"             # the kernel the lab boots as dom0 and guest
