@@ -13,7 +13,7 @@ enum { TS_MAX, TS_SHORT_FIRST };
 enum { BG_INVALID, BG_REVOKED, BG_FOREIGN };
 enum { BE_UNKNOWN, BE_REPEATED, BE_TRUNCATED, BE_GSO_ZERO, BE_GSO_ABSURD, BE_TYPE_ZERO };
 enum { DF_SIZE, DF_FLAGS, DF_OFFSET };
-enum { XG_NQ_ZERO, XG_NQ_HUGE, XG_QUEUE_MISSING, XG_QUEUE_EXTRA, XG_REF_NAN, XG_REF_UNGRANTED,
+enum { XG_HONEST = -1, XG_NQ_ZERO, XG_NQ_HUGE, XG_QUEUE_MISSING, XG_QUEUE_EXTRA, XG_REF_NAN, XG_REF_UNGRANTED,
        XG_EVTCHN_MISSING, XG_MAC_MTU, XG_FLAGS };
 
 /* Bytes each later slot of a long chain carries, and the stride between
@@ -400,6 +400,9 @@ unsigned int hostile_xs_plan(int variant, const struct hostile_xs_legit *l, stru
 	op(ops, &n, max, "feature-ipv6-csum-offload", "1");
 
 	switch (variant) {
+	case XG_HONEST:
+		*expect = HOSTILE_XS_ACCEPT;
+		break;
 	case XG_NQ_ZERO:
 		op(ops, &n, max, "multi-queue-num-queues", "0");
 		break;

@@ -109,8 +109,11 @@ enum hostile_xs_expect {
 /*
  * The honest keys a single-queue frontend writes (ring refs, event
  * channel, request-rx-copy, feature-*), then the xs-garbage @variant's
- * changes on top, in order. Returns the number of ops and sets *@expect.
+ * changes on top, in order; @variant HOSTILE_XS_HONEST: no changes (what
+ * the tool writes for every other attack). Returns the number of ops and
+ * sets *@expect.
  */
+#define HOSTILE_XS_HONEST (-1)
 unsigned int hostile_xs_plan(int variant, const struct hostile_xs_legit *l, struct hostile_xs_op *ops,
 			     unsigned int max, enum hostile_xs_expect *expect);
 

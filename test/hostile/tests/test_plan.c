@@ -270,6 +270,32 @@ static void xs_plan_refusals(void **state)
 	}
 }
 
+/* The honest key set connects, and carries the values given. */
+static void xs_plan_honest(void **state)
+{
+	const struct hostile_xs_legit l = { .tx_ref = 8, .rx_ref = 9, .evtchn = 5 };
+	struct xvif_be_caps caps = { .max_queues = 1, .sg = true, .rx_copy = true };
+	struct hostile_xs_op ops[HOSTILE_XS_OPS_MAX];
+	struct fake_dir d = { 0 };
+	struct xvif_fe_config cfg;
+	struct xvif_xs_err err;
+	enum hostile_xs_expect ex;
+	unsigned int n;
+
+	(void)state;
+	n = hostile_xs_plan(HOSTILE_XS_HONEST, &l, ops, HOSTILE_XS_OPS_MAX, &ex);
+	assert_int_equal(ex, HOSTILE_XS_ACCEPT);
+	fake_apply(&d, ops, n);
+	assert_int_equal(xvif_fe_config_parse(fake_read, &d, &caps, &cfg, &err), 0);
+	assert_int_equal(cfg.num_queues, 1);
+	assert_int_equal(cfg.queue[0].tx_ring_ref, 8);
+	assert_int_equal(cfg.queue[0].rx_ring_ref, 9);
+	assert_int_equal(cfg.queue[0].evtchn_tx, 5);
+	assert_true(cfg.sg && cfg.rx_notify && cfg.rx_copy);
+	/* Too small an array gets a prefix, never an overflow. */
+	assert_int_equal(hostile_xs_plan(HOSTILE_XS_HONEST, &l, ops, 2, &ex), 2);
+}
+
 static void xs_flood_keys(void **state)
 {
 	char a[48], b[48];
@@ -312,6 +338,7 @@ int main(void)
 		cmocka_unit_test(df_twins),
 		cmocka_unit_test(ctrl_plan_statuses),
 		cmocka_unit_test(xs_plan_refusals),
+		cmocka_unit_test(xs_plan_honest),
 		cmocka_unit_test(xs_flood_keys),
 		cmocka_unit_test(fill_frame_bounds),
 	};
