@@ -28,8 +28,9 @@ DP_CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 DP_CPPFLAGS := -I. -I$(DP_TOP)/common -Itests
 
 # Tests link the engine, log.c and the fakes; never dp_xen.c.
-DP_TEST_LINK_SRCS := $(DP_ENGINE_SRCS) log.c $(sort $(wildcard tests/fake_*.c))
-DP_TEST_HDRS := $(DP_HDRS) $(wildcard tests/fake_*.h)
+DP_FAKES := tests/fake_xen.c tests/fake_front.c
+DP_TEST_LINK_SRCS := $(DP_ENGINE_SRCS) log.c $(DP_FAKES)
+DP_TEST_HDRS := $(DP_HDRS) $(DP_FAKES:.c=.h)
 DP_TESTS := $(sort $(wildcard tests/test_dp_*.c))
 DP_TEST_BINS := $(DP_TESTS:tests/%.c=$(DP_BUILD)/netback-dp/%)
 DP_TEST_SAN_BINS := $(DP_TESTS:tests/%.c=$(DP_BUILD)/netback-dp-san/%)

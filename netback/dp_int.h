@@ -18,14 +18,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* ring.h's barriers: user space has to supply them. Full fences are what
- * the ring protocol needs on every architecture we run on. */
-#ifndef xen_mb
-#define xen_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define xen_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define xen_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
-
 #include "xvif_shim.h"
 #include "tx.h"
 #include "rx.h"
@@ -34,6 +26,24 @@
 #include "dp.h"
 #include "dp_ops.h"
 #include "log.h"
+
+/* ring.h's barriers: with the default interface version it maps xen_mb()
+ * and friends to mb()/rmb()/wmb(), which user space has to supply. Full
+ * fences are what the ring protocol needs on every architecture. */
+#ifndef mb
+#define mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+#ifndef rmb
+#define rmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+#ifndef wmb
+#define wmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
+#ifndef xen_mb
+#define xen_mb() mb()
+#define xen_rmb() rmb()
+#define xen_wmb() wmb()
+#endif
 
 /* ---- Limits, each with its reason. ---- */
 

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest TX through the engine: the test plays the frontend on a real ring
+ * page, the engine writes to a SOCK_SEQPACKET "TAP". Each test checks the
+ * responses, the bytes and virtio_net_hdr on the socket, and the counters.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fake_front.h"
+
+static uint8_t frame[70000], got[70000];
+
+static int setup(void **state)
+{
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct ff_opts o = ff_default_opts();
+
+	if (!ff || ff_start(ff, &o) != 0)
+		return -1;
+	*state = ff;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct ff *ff = *state;
+
+	ff_stop(ff);
+	free(ff);
+	return 0;
+}
+
+/* Send one packet of @len in @nslots equal slots; run; expect it on the TAP. */
+static void send_and_expect(struct ff *ff, uint32_t len, unsigned int nslots)
+{
+	struct ff_tx t = { .nslots = nslots };
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[64];
+	unsigned int used, n, i;
+
+	ff_frame(frame, len, 4, XVIF_IPPROTO_TCP, len);
+	used = ff_tx_queue(ff, 0, frame, len, &t);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	n = ff_tx_rsp(ff, 0, rsp, 64);
+	assert_int_equal(n, used);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rsp[i].status, XEN_NETIF_RSP_OKAY);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), (int)len);
+	assert_memory_equal(got, frame, len);
+	assert_int_equal(vh.flags, 0);
+	assert_int_equal(vh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+}
+
+static void tx_single_slot(void **state)
+{
+	struct ff *ff = *state;
+
+	send_and_expect(ff, 100, 1);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 1);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_BYTES), 100);
+	assert_false(xvif_dp_vif_broken(ff->vif));
+}
+
+static void tx_multi_slot(void **state)
+{
+	struct ff *ff = *state;
+
+	send_and_expect(ff, 3000, 3);
+	send_and_expect(ff, 1514, 2);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 2);
+}
+
+/* XEN_NETIF_NR_SLOTS_MIN slots: still accepted. */
+static void tx_max_slots_accepted(void **state)
+{
+	struct ff *ff = *state;
+
+	send_and_expect(ff, 18 * 1000, XEN_NETIF_NR_SLOTS_MIN);
+}
+
+/* One slot more than XEN_NETIF_NR_SLOTS_MIN: error responses, counted. */
+static void tx_too_many_slots_dropped(void **state)
+{
+	struct ff *ff = *state;
+	struct ff_tx t = { .nslots = XEN_NETIF_NR_SLOTS_MIN + 1 };
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[64];
+	unsigned int used, n, i;
+
+	ff_frame(frame, 19 * 100, 4, XVIF_IPPROTO_TCP, 1);
+	used = ff_tx_queue(ff, 0, frame, 19 * 100, &t);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	n = ff_tx_rsp(ff, 0, rsp, 64);
+	assert_int_equal(n, used);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rsp[i].status, XEN_NETIF_RSP_ERROR);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+	assert_int_equal(ff_status(ff, 0).counters.tx_drop[XVIF_TXR_TOO_MANY_SLOTS], 1);
+	assert_false(xvif_dp_vif_broken(ff->vif));
+	/* The queue goes on. */
+	send_and_expect(ff, 200, 2);
+}
+
+static void expect_vnet(struct ff *ff, uint32_t len, uint16_t flags, uint8_t gso_type, uint16_t gso_size,
+			const struct virtio_net_hdr *want)
+{
+	struct ff_tx t = { .nslots = len > 4000 ? (len + 3999) / 4000 : 1, .flags = flags, .gso_type = gso_type,
+			   .gso_size = gso_size };
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[64];
+	unsigned int used, n, i, nulls = 0;
+
+	used = ff_tx_queue(ff, 0, frame, len, &t);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	n = ff_tx_rsp(ff, 0, rsp, 64);
+	assert_int_equal(n, used);
+	for (i = 0; i < n; i++) {
+		if (rsp[i].status == XEN_NETIF_RSP_NULL)
+			nulls++;
+		else
+			assert_int_equal(rsp[i].status, XEN_NETIF_RSP_OKAY);
+	}
+	assert_int_equal(nulls, gso_type ? 1 : 0);
+	/* The extra's response sits right after the first slot's. */
+	if (gso_type)
+		assert_int_equal(rsp[1].status, XEN_NETIF_RSP_NULL);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), (int)len);
+	assert_memory_equal(got, frame, len);
+	assert_int_equal(vh.flags, want->flags);
+	assert_int_equal(vh.gso_type, want->gso_type);
+	assert_int_equal(vh.gso_size, want->gso_size);
+	assert_int_equal(vh.csum_start, want->csum_start);
+	assert_int_equal(vh.csum_offset, want->csum_offset);
+	assert_int_equal(vh.hdr_len, want->hdr_len);
+}
+
+static void tx_csum_blank_to_needs_csum(void **state)
+{
+	struct virtio_net_hdr want = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 16 };
+	struct virtio_net_hdr want_udp6 = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 54, .csum_offset = 6 };
+
+	ff_frame(frame, 600, 4, XVIF_IPPROTO_TCP, 3);
+	expect_vnet(*state, 600, XEN_NETTXF_csum_blank | XEN_NETTXF_data_validated, 0, 0, &want);
+	ff_frame(frame, 600, 6, XVIF_IPPROTO_UDP, 3);
+	expect_vnet(*state, 600, XEN_NETTXF_csum_blank, 0, 0, &want_udp6);
+}
+
+static void tx_data_validated_to_data_valid(void **state)
+{
+	struct virtio_net_hdr want = { .flags = VIRTIO_NET_HDR_F_DATA_VALID };
+
+	ff_frame(frame, 600, 4, XVIF_IPPROTO_TCP, 3);
+	expect_vnet(*state, 600, XEN_NETTXF_data_validated, 0, 0, &want);
+}
+
+static void tx_gso_tcpv4(void **state)
+{
+	struct virtio_net_hdr want = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 34, .csum_offset = 16,
+				       .gso_type = VIRTIO_NET_HDR_GSO_TCPV4, .gso_size = 1448, .hdr_len = 54 };
+
+	ff_frame(frame, 30000, 4, XVIF_IPPROTO_TCP, 9);
+	expect_vnet(*state, 30000, XEN_NETTXF_csum_blank | XEN_NETTXF_data_validated, XEN_NETIF_GSO_TYPE_TCPV4,
+		    1448, &want);
+}
+
+static void tx_gso_tcpv6(void **state)
+{
+	struct virtio_net_hdr want = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .csum_start = 54, .csum_offset = 16,
+				       .gso_type = VIRTIO_NET_HDR_GSO_TCPV6, .gso_size = 1428, .hdr_len = 74 };
+
+	ff_frame(frame, 60000, 6, XVIF_IPPROTO_TCP, 9);
+	expect_vnet(*state, 60000, XEN_NETTXF_csum_blank, XEN_NETIF_GSO_TYPE_TCPV6, 1428, &want);
+}
+
+/* csum_blank on a packet with no TCP/UDP header: error response, counted. */
+static void tx_csum_blank_without_l4_dropped(void **state)
+{
+	struct ff *ff = *state;
+	struct ff_tx t = { .flags = XEN_NETTXF_csum_blank };
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[4];
+
+	ff_frame(frame, 200, 0, 0, 1);
+	ff_tx_queue(ff, 0, frame, 200, &t);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 4), 1);
+	assert_int_equal(rsp[0].status, XEN_NETIF_RSP_ERROR);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_CSUM_ERR), 1);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+}
+
+/* GSO over IPv6 while the extra says TCPv4: refused. */
+static void tx_gso_type_mismatch_dropped(void **state)
+{
+	struct ff *ff = *state;
+	struct ff_tx t = { .nslots = 2, .flags = XEN_NETTXF_csum_blank, .gso_type = XEN_NETIF_GSO_TYPE_TCPV4,
+			   .gso_size = 1000 };
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[4];
+
+	ff_frame(frame, 5000, 6, XVIF_IPPROTO_TCP, 1);
+	ff_tx_queue(ff, 0, frame, 5000, &t);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 4), 3);
+	assert_int_equal(rsp[0].status, XEN_NETIF_RSP_ERROR);
+	assert_int_equal(rsp[1].status, XEN_NETIF_RSP_NULL);
+	assert_int_equal(rsp[2].status, XEN_NETIF_RSP_ERROR);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_CSUM_ERR), 1);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+}
+
+/* Many packets pushed at once: one grant-copy call carries them all. */
+static void tx_batched_copy(void **state)
+{
+	struct ff *ff = *state;
+	struct virtio_net_hdr vh;
+	struct ff_tx t = { .nslots = 2 };
+	xvif_tx_rsp_t rsp[128];
+	unsigned int i;
+
+	for (i = 0; i < 32; i++) {
+		ff_frame(frame, 1500, 4, XVIF_IPPROTO_UDP, i);
+		ff_tx_queue(ff, 0, frame, 1500, &t);
+	}
+	ff_tx_push(ff, 0);
+	ff->fx.copy_calls = 0;
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff->fx.copy_calls, 1);
+	assert_int_equal(ff->fx.copy_max_segs, 64);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 128), 64);
+	for (i = 0; i < 32; i++) {
+		ff_frame(frame, 1500, 4, XVIF_IPPROTO_UDP, i);
+		assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 1500);
+		assert_memory_equal(got, frame, 1500);
+	}
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 32);
+}
+
+/*
+ * Event suppression: once idle the engine asks for an event on the next
+ * request (req_event = req_cons + 1); a frontend pushing twice without the
+ * engine running notifies once. Responses notify only when the frontend
+ * asked (rsp_event).
+ */
+static void tx_event_suppression(void **state)
+{
+	struct ff *ff = *state;
+	xvif_tx_rsp_t rsp[8];
+	uint64_t ev0;
+	unsigned int n0;
+
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff->q[0].tx.sring->req_event, ff->q[0].tx.req_prod_pvt + 1);
+	ev0 = ff_cnt(ff, 0, XVIF_DPC_EVENTS);
+	ff_frame(frame, 100, 4, XVIF_IPPROTO_TCP, 1);
+	ff_tx_queue(ff, 0, frame, 100, NULL);
+	ff_tx_push(ff, 0);
+	ff_tx_queue(ff, 0, frame, 100, NULL);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_EVENTS) - ev0, 1);
+	/* The frontend asked for a response event (rsp_event = 1 at init): one notify. */
+	n0 = fake_evt_notified(&ff->fx, ff->q[0].evt_tx);
+	assert_int_equal(n0, 1);
+	/* Without the frontend consuming (rsp_event unchanged), more responses do not notify. */
+	ff_tx_queue(ff, 0, frame, 100, NULL);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(fake_evt_notified(&ff->fx, ff->q[0].evt_tx), n0);
+	/* Once it consumed and re-armed rsp_event, the next response notifies. */
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 3);
+	ff_tx_queue(ff, 0, frame, 100, NULL);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(fake_evt_notified(&ff->fx, ff->q[0].evt_tx), n0 + 1);
+	assert_int_equal(ff_tap_read(ff, 0, &(struct virtio_net_hdr){ 0 }, got, sizeof(got)), 100);
+}
+
+/* A ring index wrap: more packets than the ring holds, in rounds. */
+static void tx_ring_wraps(void **state)
+{
+	struct ff *ff = *state;
+	unsigned int i;
+
+	for (i = 0; i < 300; i++)
+		send_and_expect(ff, 60 + i, 1 + i % 3);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 300);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(tx_single_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_multi_slot, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_max_slots_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_too_many_slots_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_csum_blank_to_needs_csum, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_data_validated_to_data_valid, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_gso_tcpv4, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_gso_tcpv6, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_csum_blank_without_l4_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_gso_type_mismatch_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_batched_copy, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_event_suppression, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_ring_wraps, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
