@@ -1,0 +1,66 @@
+# shellcheck shell=bash
+# Boot Xen + the lab's dom0 under QEMU TCG for one peer pair (sourced).
+# Needs LAB_IMG, LAB_KVER. See ../../shared/xen-lab-poc/README.md for why
+# each QEMU option is what it is (TCG: /dev/kvm does not work here;
+# qemu64,+svm: -cpu max crashes the PV dom0; thread=multi: ~2x throughput).
+
+LAB_LOCK=/tmp/xvif-lab.lock
+
+# lab_qemu DIR BACKEND FRONTEND SCENARIOS(+-joined) BENCH TIMEOUT
+# One QEMU run, under the machine-wide lab lock (held for this run only).
+# Writes DIR/console.log (each line prefixed with host seconds since start)
+# and DIR/result.img (dom0 writes a tar of /lab/out there). Prints the
+# console's LAB- lines live. Returns QEMU's status (124: timed out).
+lab_qemu() {
+	local dir=$1 backend=$2 frontend=$3 scns=$4 bench=$5 to=$6 rc
+	local xenargs dom0args
+	mkdir -p "$dir"
+	rm -f "$dir/result.img" "$dir/console.log"
+	truncate -s 64M "$dir/result.img"
+	xenargs="dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 console_timestamps=boot serial_tx_buffer=256K loglvl=info guest_loglvl=info"
+	# No commas here: QEMU splits -initrd on them.
+	dom0args="console=hvc0 earlyprintk=xen xvif_backend=$backend xvif_frontend=$frontend xvif_scenarios=$scns xvif_bench=$bench"
+	if ! flock -n "$LAB_LOCK" true; then
+		echo "lab: waiting for $LAB_LOCK (another lab run holds QEMU; only one at a time on this machine)"
+	fi
+	flock -w 3600 "$LAB_LOCK" \
+		timeout --foreground -k 10 "$to" qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm \
+		-m 2048 -smp 2 -nographic -no-reboot -monitor none -serial stdio -nic none \
+		-kernel "$LAB_IMG/xen" -append "$xenargs" \
+		-initrd "/boot/vmlinuz-$LAB_KVER $dom0args,$LAB_IMG/dom0-initrd.gz" \
+		-drive "file=$dir/result.img,format=raw,if=virtio" </dev/null 2>&1 |
+		perl -MTime::HiRes=time -e '
+			$| = 1; my $s = time; open(my $log, ">", $ARGV[0]) or die "$ARGV[0]: $!"; $log->autoflush(1);
+			while (<STDIN>) {
+				s/\r//g; my $t = time - $s;
+				printf $log "[%7.2f] %s", $t, $_;
+				if (/(LAB-(PHASE|RESULT|LOG|NOTE) .*)/ || /(Kernel panic.*|\(XEN\) Panic.*|BUG: .*|Oops.*)/) {
+					printf "    [%6.1fs] %s\n", $t, $1;
+				}
+			}' "$dir/console.log"
+	rc=${PIPESTATUS[0]}
+	return "$rc"
+}
+
+# lab_reached DIR PHASE: did the run's console show LAB-PHASE PHASE?
+lab_reached() { grep -q "LAB-PHASE $2" "$1/console.log" 2>/dev/null; }
+# lab_last_phase DIR: the last LAB-PHASE the console shows ("none").
+lab_last_phase() {
+	local p
+	p=$(grep -o 'LAB-PHASE [^ ]*' "$1/console.log" 2>/dev/null | tail -n1 | cut -d' ' -f2)
+	echo "${p:-none}"
+}
+
+# lab_collect DIR: unpack dom0's tar from DIR/result.img into DIR/out. If dom0
+# never wrote it, rebuild out/results.txt from the console's LAB-RESULT lines.
+lab_collect() {
+	local dir=$1
+	rm -rf "$dir/out"
+	if tar -xf "$dir/result.img" -C "$dir" 2>/dev/null && [ -f "$dir/out/results.txt" ]; then
+		return 0
+	fi
+	mkdir -p "$dir/out"
+	sed -n 's/.*LAB-RESULT \([A-Z]*\) \([^ ]*\) \(.*\)$/RESULT\t\2\t\1\t\3/p' "$dir/console.log" \
+		> "$dir/out/results.txt" 2>/dev/null
+	return 1
+}
