@@ -354,7 +354,8 @@ xvif_ipt() {
 # (and DHCP requests): a chain XVIF-<dev> with one RETURN per address, then
 # DROP, jumped to from INPUT and FORWARD for packets coming in on the vif
 # (bridged: matched with physdev, which needs br_netfilter). Takes the lock.
-# Without `ip` nothing is filtered.
+# Without `ip` nothing is filtered. Expects xvif_fw_purge to have run
+# (xvif_main does it before the mode's online).
 xvif_fw_antispoof() {
 	local style=$1 chain tag a ips=()
 	local -a in
@@ -373,7 +374,6 @@ xvif_fw_antispoof() {
 		in=(-i "$XVIF_DEV")
 	fi
 	xvif_lock
-	xvif_fw_purge
 	xvif_run xvif_ipt -N "$chain"
 	for a in "${ips[@]}"; do
 		xvif_run xvif_ipt -A "$chain" -s "$a" -m comment --comment "$tag" -j RETURN
