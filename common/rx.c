@@ -34,7 +34,7 @@ int xvif_rx_plan(const struct xvif_rx_params *p, const struct xvif_rx_features *
 	if ((uint32_t)f->xdp_headroom + XVIF_ETH_HLEN > XVIF_PAGE_SIZE)
 		return refuse(reason, XVIF_RXR_TOO_BIG);
 	cap = XVIF_PAGE_SIZE - f->xdp_headroom;
-	if (p->len > cap * XVIF_RX_SLOTS_MAX || (!f->sg && p->len > cap))
+	if (p->len > XVIF_MAX_FRAME || p->len > cap * XVIF_RX_SLOTS_MAX || (!f->sg && p->len > cap))
 		return refuse(reason, XVIF_RXR_TOO_BIG);
 
 	plan->gso_extra = p->gso_type != XEN_NETIF_GSO_TYPE_NONE;
