@@ -77,7 +77,7 @@ int hostile_parse_args(enum hostile_side side, int argc, char *const argv[],
 	memset(o, 0, sizeof(*o));
 	o->side = side;
 	o->attack = ATK_NR;
-	o->vif = HOSTILE_DEFAULT_VIF;
+	o->vif = side == HOSTILE_BACK ? HOSTILE_DEFAULT_BACK_VIF : HOSTILE_DEFAULT_VIF;
 	o->duration_ms = HOSTILE_DEFAULT_DURATION_MS;
 	o->wait_ms = HOSTILE_DEFAULT_WAIT_MS;
 	if (errlen)
@@ -154,7 +154,8 @@ void hostile_usage(enum hostile_side side, const char *prog, FILE *f)
 	fprintf(f, "usage: %s --attack NAME [--variant V] [--vif N]%s [--duration S] [--wait S]\n"
 		   "       [--count N] [--dry-run] | --list | --help\n",
 		prog, side == HOSTILE_BACK ? " --domid D" : "");
-	fprintf(f, "  --vif N       device id of the vif (default %u)\n", HOSTILE_DEFAULT_VIF);
+	fprintf(f, "  --vif N       device id of the vif (default %u)\n",
+		side == HOSTILE_BACK ? HOSTILE_DEFAULT_BACK_VIF : HOSTILE_DEFAULT_VIF);
 	if (side == HOSTILE_BACK)
 		fprintf(f, "  --domid D     the frontend's domain\n");
 	fprintf(f, "  --duration S  how long floods and races run (default %u s)\n"

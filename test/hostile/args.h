@@ -15,6 +15,10 @@
  * (test/lab/README: the hostile guest's config). */
 #define HOSTILE_DEFAULT_VIF 0u
 
+/* The vif the hostile backend creates for a guest by default: far above
+ * the devids the lab's scenarios use (0, 1), so it never meets a real one. */
+#define HOSTILE_DEFAULT_BACK_VIF 7u
+
 /* Defaults and bounds of the timed options, in milliseconds: long enough
  * for the backend to react under QEMU TCG (a vif handshake takes ~2 s
  * there), short enough to keep a lab scenario short. */

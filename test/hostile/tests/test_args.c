@@ -58,6 +58,7 @@ static void args_back_needs_domid(void **state)
 	assert_non_null(strstr(err, "--domid"));
 	assert_int_equal(PARSE(HOSTILE_BACK, &o, err, "--attack", "dup-id", "--domid", "5"), 0);
 	assert_int_equal(o.domid, 5);
+	assert_int_equal(o.vif, HOSTILE_DEFAULT_BACK_VIF);
 	assert_int_equal(PARSE(HOSTILE_BACK, &o, err, "--attack", "dup-id", "--domid", "0"), -1);
 	assert_non_null(strstr(err, "--domid 0"));
 	/* --domid is not an option of the frontend. */
