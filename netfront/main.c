@@ -29,7 +29,7 @@ static int nf_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 
 	netdev = nf_netdev_alloc(dev);
 	if (IS_ERR(netdev)) {
-		xenbus_dev_fatal(dev, PTR_ERR(netdev), "creating netdev");
+		xenbus_dev_error(dev, PTR_ERR(netdev), "creating netdev");
 		return PTR_ERR(netdev);
 	}
 	nf = netdev_priv(netdev);

@@ -74,22 +74,22 @@ void nf_stats_totals(struct nf_dev *nf, u64 *rx_packets, u64 *rx_bytes, u64 *tx_
 	unsigned int i, start;
 
 	*rx_packets = *rx_bytes = *tx_packets = *tx_bytes = 0;
-	for (i = 0; i < nf->nr_queues; i++) {
-		struct nf_queue *q = &nf->queues[i];
+	for (i = 0; i < XVIF_MAX_QUEUES; i++) {
+		const struct nf_pcpu_stats *rs = &nf->rx_stats[i], *ts = &nf->tx_stats[i];
 		u64 p, b;
 
 		do {
-			start = u64_stats_fetch_begin(&q->rx_stats.syncp);
-			p = q->rx_stats.packets;
-			b = q->rx_stats.bytes;
-		} while (u64_stats_fetch_retry(&q->rx_stats.syncp, start));
+			start = u64_stats_fetch_begin(&rs->syncp);
+			p = rs->packets;
+			b = rs->bytes;
+		} while (u64_stats_fetch_retry(&rs->syncp, start));
 		*rx_packets += p;
 		*rx_bytes += b;
 		do {
-			start = u64_stats_fetch_begin(&q->tx_stats.syncp);
-			p = q->tx_stats.packets;
-			b = q->tx_stats.bytes;
-		} while (u64_stats_fetch_retry(&q->tx_stats.syncp, start));
+			start = u64_stats_fetch_begin(&ts->syncp);
+			p = ts->packets;
+			b = ts->bytes;
+		} while (u64_stats_fetch_retry(&ts->syncp, start));
 		*tx_packets += p;
 		*tx_bytes += b;
 	}
@@ -169,6 +169,10 @@ struct net_device *nf_netdev_alloc(struct xenbus_device *dev)
 	nf->xbdev = dev;
 	for (i = 0; i < NF_CTR_NR; i++)
 		atomic64_set(&nf->ctr[i], 0);
+	for (i = 0; i < XVIF_MAX_QUEUES; i++) {
+		u64_stats_init(&nf->rx_stats[i].syncp);
+		u64_stats_init(&nf->tx_stats[i].syncp);
+	}
 
 	netdev->netdev_ops = &nf_netdev_ops;
 	netdev->ethtool_ops = &nf_ethtool_ops;
@@ -185,15 +189,29 @@ struct net_device *nf_netdev_alloc(struct xenbus_device *dev)
 
 /* ---- event channel handlers (late EOI: no EOI, no further events) ---- */
 
+/*
+ * An event is real if the backend produced responses since the last event
+ * (whoever consumed them: ndo_start_xmit also collects TX responses, and
+ * calling its events spurious would make late EOI throttle a busy, honest
+ * backend). Events that bring nothing new are spurious: a storm of them is
+ * slowed down by the late-EOI backoff (XSA-391).
+ */
 static bool nf_handle_tx(struct nf_queue *q, unsigned int *eoi)
 {
 	unsigned long flags;
+	RING_IDX prod;
 
 	if (unlikely(nf_broken(q->nf)))
 		return false;
 	spin_lock_irqsave(&q->tx_lock, flags);
-	if (nf_tx_gc(q))
-		*eoi = 0;
+	if (q->tx.sring) {
+		prod = READ_ONCE(q->tx.sring->rsp_prod);
+		if (prod != q->tx_prod_seen) {
+			q->tx_prod_seen = prod;
+			*eoi = 0;
+		}
+		nf_tx_gc(q);
+	}
 	spin_unlock_irqrestore(&q->tx_lock, flags);
 	return !nf_broken(q->nf);
 }

@@ -119,7 +119,9 @@ struct nf_queue {
 	/* Free ids; always equal to the unclaimed references in gref_tx_head
 	 * (an id and a grant reference are taken and given back together). */
 	unsigned int tx_free_count;
-	struct nf_pcpu_stats tx_stats; /* written under tx_lock */
+	/* Last rsp_prod the TX event handler saw (see nf_handle_tx). */
+	RING_IDX tx_prod_seen;
+	struct nf_pcpu_stats *tx_stats; /* in nf_dev; written under tx_lock */
 
 	/*
 	 * Serialises the NAPI poll against RX refills from process context
@@ -132,7 +134,7 @@ struct nf_queue {
 	struct nf_rx_slot rx_slot[NF_RX_RING_SIZE];
 	struct timer_list rx_refill_timer;
 	struct napi_struct napi;
-	struct nf_pcpu_stats rx_stats; /* written by the NAPI poll only */
+	struct nf_pcpu_stats *rx_stats; /* in nf_dev; written by the NAPI poll only */
 	/* Last rsp_prod the RX event handler saw: an event that brings no new
 	 * response is spurious (only the IRQ handler reads or writes it). */
 	RING_IDX rx_prod_seen;
@@ -156,6 +158,11 @@ struct nf_dev {
 
 	unsigned long flags;
 	atomic64_t ctr[NF_CTR_NR];
+	/* Per-queue packet counts live here, not in the queues, so that
+	 * ndo_get_stats64 (called without rtnl) never reads freed memory
+	 * while a reconnect rebuilds the queues. */
+	struct nf_pcpu_stats rx_stats[XVIF_MAX_QUEUES];
+	struct nf_pcpu_stats tx_stats[XVIF_MAX_QUEUES];
 };
 
 static inline void nf_count(struct nf_dev *nf, enum nf_ctr c)

@@ -25,8 +25,8 @@ static int nf_queue_init(struct nf_queue *q)
 
 	spin_lock_init(&q->tx_lock);
 	spin_lock_init(&q->rx_lock);
-	u64_stats_init(&q->tx_stats.syncp);
-	u64_stats_init(&q->rx_stats.syncp);
+	q->tx_stats = &q->nf->tx_stats[q->id];
+	q->rx_stats = &q->nf->rx_stats[q->id];
 	timer_setup(&q->rx_refill_timer, nf_rx_refill_timeout, 0);
 	snprintf(q->name, sizeof(q->name), "xvif%s-q%u", devid ? devid + 1 : "", q->id);
 
@@ -190,6 +190,7 @@ int nf_queue_connect(struct nf_queue *q, bool split)
 		goto fail;
 	XEN_FRONT_RING_INIT(&q->rx, rxs, XEN_PAGE_SIZE);
 	q->rx_prod_seen = 0;
+	q->tx_prod_seen = 0;
 
 	err = split ? nf_bind_split(q) : -EOPNOTSUPP;
 	if (err)

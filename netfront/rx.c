@@ -247,10 +247,10 @@ static int nf_rx_one(struct nf_queue *q, RING_IDX prod)
 	skb_reset_network_header(skb);
 	if (!nf_rx_offloads(nf, skb, &pkt))
 		goto drop;
-	u64_stats_update_begin(&q->rx_stats.syncp);
-	q->rx_stats.packets++;
-	q->rx_stats.bytes += skb->len;
-	u64_stats_update_end(&q->rx_stats.syncp);
+	u64_stats_update_begin(&q->rx_stats->syncp);
+	q->rx_stats->packets++;
+	q->rx_stats->bytes += skb->len;
+	u64_stats_update_end(&q->rx_stats->syncp);
 	napi_gro_receive(&q->napi, skb);
 	return 1;
 

@@ -272,10 +272,10 @@ netdev_tx_t nf_start_xmit(struct sk_buff *skb, struct net_device *dev)
 	if (notify)
 		notify_remote_via_irq(q->tx_irq);
 
-	u64_stats_update_begin(&q->tx_stats.syncp);
-	q->tx_stats.packets++;
-	q->tx_stats.bytes += skb->len;
-	u64_stats_update_end(&q->tx_stats.syncp);
+	u64_stats_update_begin(&q->tx_stats->syncp);
+	q->tx_stats->packets++;
+	q->tx_stats->bytes += skb->len;
+	u64_stats_update_end(&q->tx_stats->syncp);
 	/* Our own reference: each slot holds one. The skb must not be touched
 	 * after nf_tx_gc(), which may free it. */
 	dev_consume_skb_any(skb);

@@ -48,6 +48,22 @@ int nf_set_state(struct nf_dev *nf, enum xenbus_state state)
 	return xenbus_switch_state(dev, state);
 }
 
+/*
+ * A fatal error at connect: the reason goes to xenstore's error node (for
+ * the toolstack) and the log, and we move to Closing through nf_set_state.
+ */
+static __printf(3, 4) void nf_fatal(struct nf_dev *nf, int err, const char *fmt, ...)
+{
+	char msg[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	xenbus_dev_error(nf->xbdev, err, "%s", msg);
+	nf_set_state(nf, XenbusStateClosing);
+}
+
 /* xvif_xs_read_fn over xenbus_read() of one directory. */
 static int nf_xs_read(void *ctx, const char *key, char *buf, unsigned int len)
 {
@@ -76,7 +92,7 @@ static int nf_read_backend(struct nf_dev *nf)
 
 	if (xvif_be_caps_parse(nf_xs_read, (void *)dev->otherend, &nf->caps, &err)) {
 		xvif_xs_err_format(&err, msg, sizeof(msg));
-		xenbus_dev_fatal(dev, -EINVAL, "backend %s: %s", dev->otherend, msg);
+		nf_fatal(nf, -EINVAL, "backend %s: %s", dev->otherend, msg);
 		return -EINVAL;
 	}
 	nf->be_multi_queue = xenbus_exists(XBT_NIL, dev->otherend, "multi-queue-max-queues");
@@ -94,7 +110,7 @@ static int nf_read_frontend(struct nf_dev *nf, unsigned int *mtu)
 
 	n = nf_xs_read((void *)dev->nodename, "mac", buf, sizeof(buf));
 	if (n < 0 || xvif_mac_parse(buf, mac)) {
-		xenbus_dev_fatal(dev, -EINVAL, "%s/mac=%s: not a unicast MAC address", dev->nodename,
+		nf_fatal(nf, -EINVAL, "%s/mac=%s: not a unicast MAC address", dev->nodename,
 				 n < 0 ? "(missing)" : buf);
 		return -EINVAL;
 	}
@@ -194,7 +210,7 @@ again:
 abort:
 	xenbus_transaction_end(xbt, 1);
 fail:
-	xenbus_dev_fatal(dev, err, "%s", what);
+	nf_fatal(nf, err, "%s", what);
 	return err;
 }
 
@@ -224,13 +240,13 @@ static int nf_connect(struct nf_dev *nf)
 	err = nf_queues_create(nf, nr);
 	rtnl_unlock();
 	if (err) {
-		xenbus_dev_fatal(nf->xbdev, err, "creating %u queues", nr);
+		nf_fatal(nf, err, "creating %u queues", nr);
 		return err;
 	}
 	for (i = 0; i < nf->nr_queues; i++) {
 		err = nf_queue_connect(&nf->queues[i], nf->caps.split_evtchn);
 		if (err) {
-			xenbus_dev_fatal(nf->xbdev, err, "setting up queue %u", i);
+			nf_fatal(nf, err, "setting up queue %u", i);
 			goto fail;
 		}
 	}
@@ -243,7 +259,7 @@ static int nf_connect(struct nf_dev *nf)
 		netdev->mtu = mtu;
 		err = register_netdev(netdev);
 		if (err) {
-			xenbus_dev_fatal(nf->xbdev, err, "registering the net device");
+			nf_fatal(nf, err, "registering the net device");
 			goto fail;
 		}
 	}
