@@ -1,0 +1,14 @@
+# hostile-page-cross: a slot crossing its 4 KiB grant (vif closed); a later slot larger than the packet (error response)
+# xvif-evil-front (test/hostile) plays vif 1's frontend in the guest against
+# xvif-netback; after each variant: the daemon is alive, vif 0 still passes
+# traffic, the result is as designed, an honest frontend reconnects vif 1; at
+# the end no fd / grant-mapping leak, bounded RSS, no kernel BUG/WARN (see
+# test/hostile/lab-lib.sh).
+# Metrics: daemon_fds_delta, daemon_gntdev_maps_delta, daemon_rss_delta_kb.
+# lab-timeout: 300
+. /xvif/test/hostile/lab-lib.sh 2>/dev/null ||
+	lab_skip "test/hostile/lab-lib.sh is not in the dom0 image: run make -C test/hostile before the lab"
+hostile_front_setup
+hostile_front_run page-cross offset
+hostile_front_run page-cross oversize
+hostile_front_finish
