@@ -277,6 +277,29 @@ static void test_row(void **state)
 	assert_int_equal(pkt.nr_segs, r->nr_segs);
 }
 
+/* Every drop and fatal reason has at least one row above, with the verdict
+ * its class promises: the first seven drop, the rest are fatal. */
+static void test_every_reason_has_a_row(void **state)
+{
+	unsigned int reason;
+	size_t i;
+
+	(void)state;
+	for (reason = XVIF_TXR_TOO_SHORT; reason < XVIF_TXR_NR; reason++) {
+		enum xvif_tx_verdict want = reason < XVIF_TXR_TRUNCATED ? XVIF_TX_DROP : XVIF_TX_FATAL;
+		bool found = false;
+
+		for (i = 0; i < XVIF_ARRAY_SIZE(rows); i++) {
+			if (rows[i].reason != reason)
+				continue;
+			found = true;
+			assert_int_equal(rows[i].verdict, want);
+		}
+		if (!found)
+			fail_msg("no test row for reason %s", xvif_tx_reason_name((enum xvif_tx_reason)reason));
+	}
+}
+
 /* ---- what an accepted packet looks like ---- */
 
 static void test_single_slot_fields(void **state)
@@ -633,6 +656,7 @@ int main(void)
 	struct xt_list l = { 0 };
 
 	XT_ROWS(&l, "xvif_tx_parse", test_row, rows);
+	XT_TEST(&l, test_every_reason_has_a_row);
 	XT_TEST(&l, test_single_slot_fields);
 	XT_TEST(&l, test_flags_masked);
 	XT_TEST(&l, test_multi_slot_fields);

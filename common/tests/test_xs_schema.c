@@ -743,6 +743,32 @@ static void test_fe_err_value_truncated(void **state)
 	assert_int_equal(strlen(err.value), sizeof(err.value) - 1);
 }
 
+/* A read function that misbehaves (claims more bytes than the buffer holds,
+ * or an unknown negative code) is treated as "value too long", and the
+ * parser never reads past its own buffer. */
+static int lying_read(void *ctx, const char *key, char *buf, unsigned int len)
+{
+	int *mode = ctx;
+
+	if (strcmp(key, "frontend-id"))
+		return -1;
+	memset(buf, '7', len); /* no NUL anywhere */
+	return *mode == 0 ? (int)len : *mode == 1 ? 100000 : -3;
+}
+
+static void test_read_fn_misbehaves(void **state)
+{
+	struct xvif_tool_config cfg;
+	struct xvif_xs_err err;
+	int mode;
+
+	(void)state;
+	for (mode = 0; mode < 3; mode++) {
+		assert_int_equal(xvif_tool_config_parse(lying_read, &mode, &cfg, &err), -1);
+		check_err(&err, "frontend-id", "", "value too long");
+	}
+}
+
 /* ==== toolstack keys ==== */
 
 typedef void (*tool_check_fn)(const struct xvif_tool_config *c);
@@ -892,5 +918,6 @@ int main(void)
 	XT_TEST(&l, test_fe_num_queues_range);
 	XT_TEST(&l, test_fe_err_value_truncated);
 	XT_ROWS(&l, "xvif_tool_config_parse", test_tool_row, tool_rows);
+	XT_TEST(&l, test_read_fn_misbehaves);
 	return xt_run(&l, "xs_schema");
 }
