@@ -101,6 +101,7 @@ void nf_queues_destroy(struct nf_dev *nf)
 
 		if (netif_running(nf->netdev))
 			napi_disable(&q->napi);
+		del_timer_sync(&q->rx_refill_timer);
 		netif_napi_del(&q->napi);
 		gnttab_free_grant_references(q->gref_tx_head);
 		gnttab_free_grant_references(q->gref_rx_head);
@@ -205,9 +206,11 @@ fail:
 	return err;
 }
 
+/* Called with the carrier off: from then on no poll arms the refill timer. */
 static void nf_queue_disconnect(struct nf_queue *q)
 {
-	del_timer_sync(&q->rx_refill_timer);
+	bool running = netif_running(q->nf->netdev);
+
 	/* unbind_from_irqhandler() waits for a running handler and closes the
 	 * event channel. */
 	if (q->tx_irq)
@@ -216,7 +219,12 @@ static void nf_queue_disconnect(struct nf_queue *q)
 		unbind_from_irqhandler(q->rx_irq, q);
 	q->tx_irq = q->rx_irq = 0;
 	q->tx_evtchn = q->rx_evtchn = 0;
-	if (netif_running(q->nf->netdev))
+	/* A poll that began before the carrier went off may arm the timer:
+	 * wait for it, then stop the timer, then for a poll the timer began. */
+	if (running)
+		napi_synchronize(&q->napi);
+	del_timer_sync(&q->rx_refill_timer);
+	if (running)
 		napi_synchronize(&q->napi);
 
 	spin_lock_irq(&q->tx_lock);
