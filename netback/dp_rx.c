@@ -340,7 +340,7 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 {
 	const struct xvif_fe_config *fe = &q->vif->cfg.fe;
 	struct xvif_rx_features f;
-	unsigned int budget = XVIF_DP_RX_BUDGET;
+	unsigned int budget = XVIF_DP_RX_BUDGET, rechecks = 0;
 	int avail = 0;
 
 	if (xvif_dp_is_broken(q))
@@ -377,7 +377,7 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 				continue;
 			}
 			if (used + it->plan.nr_slots > (unsigned int)avail) {
-				need = it->plan.nr_slots - ((unsigned int)avail - used);
+				need = it->plan.nr_slots; /* counted from req_cons after this pass */
 				break;
 			}
 			if (nsegs + it->plan.nr_data > XVIF_DP_GCOPY_MAX)
@@ -404,7 +404,8 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 			q->rx.sring->req_event = q->rx.req_cons + need;
 			xen_mb(); /* req_event visible /before/ we re-read req_prod */
 			prod = *(volatile uint32_t *)&q->rx.sring->req_prod;
-			if (prod - q->rx.req_cons < need || prod - q->rx.req_cons > RING_SIZE(&q->rx)) {
+			if (prod - q->rx.req_cons < need || prod - q->rx.req_cons > RING_SIZE(&q->rx) ||
+			    ++rechecks > 2) {
 				q->rx_need_event = true;
 				break;
 			}

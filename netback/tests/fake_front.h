@@ -21,6 +21,8 @@
 /* grefs: rings from 1, control ring FF_CTRL_GREF, buffers from FF_BUF_GREF. */
 #define FF_CTRL_GREF 60u
 #define FF_BUF_GREF 64u
+/* Watchdog per test (see ff_prepare). */
+#define FF_HANG_SECONDS 120u
 
 struct ff_opts {
 	unsigned int nq;
