@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control plane's daemon state: every vif it serves, and the dispatch
+ * of xenstore watch events to them.
+ *
+ * Watch events are coalesced: an event only marks its vif dirty (or asks
+ * for a rescan of backend/vif); after a bounded batch of events every dirty
+ * vif is reconciled once against what xenstore says now. A guest that
+ * writes its state key a million times costs a dirty flag, never memory
+ * (XSA-349), and the reconcile reads the current values, so a coalesced-away
+ * intermediate state is never acted on.
+ *
+ * Single-threaded: everything here runs on the event loop's thread. The one
+ * exception is cp_vif_broken_cb(), called by data-path workers.
+ */
+#ifndef XVIF_NB_CP_DAEMON_H
+#define XVIF_NB_CP_DAEMON_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cp_xs.h"
+#include "cp_dom.h"
+#include "log.h"
+#include "xs_schema.h"
+
+/* Watch events handled per pass before the dirty vifs are reconciled and
+ * the loop polls its other fds again: keeps the status socket and broken
+ * queues served during a flood. */
+#define CP_WATCH_BUDGET 256u
+
+/* Most vifs one daemon serves. Each costs a fixed-size struct and a TAP;
+ * a backend/vif tree larger than this is refused (logged), not grown into. */
+#define CP_MAX_VIFS 1024u
+
+/* Watch tokens. The frontend token carries the vif's ids: "fe:<domid>:<devid>". */
+#define CP_TOKEN_BACKEND "be"
+#define CP_TOKEN_RELEASE "rd"
+#define CP_TOKEN_FE_PREFIX "fe:"
+
+struct cp_vif;
+
+struct cp_stats {
+	uint64_t events;        /* watch events taken */
+	uint64_t reconciles;    /* vif reconciles run */
+	uint64_t rescans;       /* backend/vif directory listings */
+};
+
+struct cp_daemon {
+	struct cp_xs *xs;
+	struct cp_dom *dom;
+	char be_root[CP_XS_PATH_MAX];   /* "/local/domain/0/backend/vif" */
+	struct xvif_be_caps caps;       /* what every vif advertises */
+	struct cp_vif *vifs;            /* singly linked, unordered */
+	unsigned int nvifs;
+	bool rescan;                    /* list backend/vif again */
+	bool check_domains;             /* a domain died: ask which */
+	int broken_efd;                 /* eventfd the data path's on_broken writes */
+	struct cp_stats stats;
+	struct xvif_ratelimit rl;       /* for events that are not a vif's */
+};
+
+/*
+ * Set up for serving backend/vif under @own_domid's home: watch it and
+ * @releaseDomain, make the broken-queue eventfd. @max_queues caps
+ * multi-queue-max-queues (0: the online CPU count). 0, or -1 with @err.
+ */
+int cp_daemon_init(struct cp_daemon *d, struct cp_xs *xs, struct cp_dom *dom, unsigned int own_domid,
+		   unsigned int max_queues, char *err, size_t errlen);
+/* Take up to CP_WATCH_BUDGET watch events, then reconcile what they
+ * touched. 1: events may remain (call again without waiting), 0: drained,
+ * -1: the xenstore connection failed. */
+int cp_daemon_handle_xs(struct cp_daemon *d);
+/* The broken eventfd is readable: close every vif with a broken queue. */
+void cp_daemon_handle_broken(struct cp_daemon *d);
+/* Stop every vif's data path, carrier off, state Closed, TAPs removed. */
+void cp_daemon_shutdown(struct cp_daemon *d);
+void cp_daemon_fini(struct cp_daemon *d);
+
+struct cp_vif *cp_daemon_find(struct cp_daemon *d, uint32_t domid, uint32_t devid);
+
+/* multi-queue-max-queues for @cpus online CPUs and the admin's cap (0: none). */
+unsigned int cp_max_queues(long cpus, unsigned int cap);
+
+#endif

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xvif-netback: the command line, and the daemon's one event loop.
+ *
+ * The loop polls four fds: xenstore (watch events), the status socket, the
+ * eventfd the data path's workers write when a queue breaks, and a
+ * signalfd for SIGTERM/SIGINT. The data path's workers are its own threads;
+ * nothing else runs anywhere else.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "cp_daemon.h"
+#include "cp_kmod.h"
+#include "cp_vif.h"
+#include "cp_xs.h"
+#include "log.h"
+#include "status.h"
+#include "xenbus_states.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: xvif-netback [run] [--log-level LEVEL] [--socket PATH] [--max-queues N]\n"
+		"       xvif-netback status [--json] [--socket PATH]\n"
+		"       xvif-netback --help | --version\n"
+		"\n"
+		"A user-space Xen network backend for dom0: serves every backend/vif device\n"
+		"the toolstack (xl/libxl) creates, with one TAP interface per vif, named\n"
+		"xvif<domid>.<devid> or the vif's `vifname`. The kernel's xen-netback must\n"
+		"not be loaded.\n"
+		"\n"
+		"Commands:\n"
+		"  run               (default) run the daemon in the foreground; logs go to\n"
+		"                    stderr (with journal priorities under systemd), and it\n"
+		"                    tells systemd when it is ready (Type=notify).\n"
+		"  status            ask the running daemon for every vif: domid/devid,\n"
+		"                    interface, state, queues, negotiated features and\n"
+		"                    per-queue counters (packets, bytes, drops by reason).\n"
+		"\n"
+		"Options:\n"
+		"  --log-level LEVEL one of err, warn, info (default), debug\n"
+		"  --socket PATH     the status socket (default " XVIF_STATUS_SOCKET ")\n"
+		"  --max-queues N    offer at most N queues per vif, 1..%u (default: the\n"
+		"                    number of online CPUs, at most %u)\n"
+		"  --json            status: print the JSON document instead of text\n"
+		"  -h, --help        this text\n"
+		"  -V, --version     the version\n"
+		"\n"
+		"Exit status: 0 on success (run: after SIGTERM/SIGINT), 1 on a runtime\n"
+		"failure, 2 on a usage error.\n",
+		XVIF_MAX_QUEUES, XVIF_MAX_QUEUES);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "xvif-netback: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'xvif-netback --help'.\n");
+	return 2;
+}
+
+struct opts {
+	int log_level;
+	const char *socket;
+	unsigned int max_queues;
+	bool json;
+};
+
+/* ---- run ---- */
+
+static void notify_status(struct cp_daemon *d)
+{
+	static unsigned int last_n = ~0u, last_c = ~0u;
+	unsigned int n = 0, c = 0;
+	struct cp_vif *v;
+
+	for (v = d->vifs; v; v = v->next) {
+		n++;
+		c += v->state == XenbusStateConnected;
+	}
+	if (n == last_n && c == last_c)
+		return;
+	last_n = n;
+	last_c = c;
+	sd_notifyf(0, "STATUS=%u vif%s, %u connected", n, n == 1 ? "" : "s", c);
+}
+
+static int own_domid(struct cp_xs *xs)
+{
+	char val[16];
+	uint64_t id;
+
+	/* A relative path: libxenstore resolves it under our own home. Absent
+	 * (no xen-init-dom0 yet) means dom0. */
+	if (cp_xs_read(xs, "domid", val, sizeof(val)) < 0 || xvif_parse_uint(val, 0x7fef, &id))
+		return 0;
+	return (int)id;
+}
+
+static int run(const struct opts *o)
+{
+	char msg[1024];
+	struct cp_daemon d;
+	struct cp_xs *xs = NULL;
+	struct cp_dom *dom = NULL;
+	struct pollfd pfd[4];
+	sigset_t mask;
+	int lfd = -1, sfd = -1, rc = 1, more = 0;
+
+	xvif_log_set_level(o->log_level);
+	if (cp_kernel_netback_check("", msg, sizeof(msg))) {
+		xvif_log(XVIF_LOG_ERR, "cannot start: %s", msg);
+		return 1;
+	}
+	xs = cp_xs_open();
+	if (!xs) {
+		xvif_log(XVIF_LOG_ERR,
+			 "cannot connect to xenstore: %s. Is this dom0 under Xen, with xenstored running "
+			 "(systemctl status xenstored)?",
+			 strerror(errno));
+		return 1;
+	}
+	dom = cp_dom_open();
+	if (!dom) {
+		xvif_log(XVIF_LOG_ERR, "cannot open the hypervisor interface (libxenctrl): %s. Run as root in dom0.",
+			 strerror(errno));
+		goto out;
+	}
+	lfd = xvif_status_listen(o->socket, msg, sizeof(msg));
+	if (lfd < 0) {
+		xvif_log(XVIF_LOG_ERR, "%s", msg);
+		goto out;
+	}
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		xvif_log(XVIF_LOG_ERR, "signalfd: %s", strerror(errno));
+		goto out;
+	}
+	if (cp_daemon_init(&d, xs, dom, (unsigned int)own_domid(xs), o->max_queues, msg, sizeof(msg)) < 0) {
+		xvif_log(XVIF_LOG_ERR, "%s", msg);
+		goto out;
+	}
+	xvif_log(XVIF_LOG_INFO, "xvif-netback %s serving %s (multi-queue-max-queues %u, status socket %s)",
+		 XVIF_VERSION, d.be_root, d.caps.max_queues, o->socket);
+	sd_notify(0, "READY=1\nSTATUS=serving backend/vif");
+
+	pfd[0] = (struct pollfd){ .fd = cp_xs_fileno(xs), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+	pfd[2] = (struct pollfd){ .fd = d.broken_efd, .events = POLLIN };
+	pfd[3] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	more = 1; /* the watches' first events may already be buffered */
+	for (;;) {
+		int n = poll(pfd, 4, more ? 0 : -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			xvif_log(XVIF_LOG_ERR, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pfd[3].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) > 0)
+				xvif_log(XVIF_LOG_INFO, "signal %u: closing every vif and exiting", si.ssi_signo);
+			rc = 0;
+			break;
+		}
+		if (pfd[2].revents)
+			cp_daemon_handle_broken(&d);
+		if (more || pfd[0].revents) {
+			more = cp_daemon_handle_xs(&d);
+			if (more < 0) {
+				xvif_log(XVIF_LOG_ERR, "lost the xenstore connection: %s", strerror(errno));
+				break;
+			}
+		}
+		if (pfd[1].revents)
+			xvif_status_serve(&d, lfd);
+		notify_status(&d);
+	}
+	sd_notify(0, "STOPPING=1");
+	cp_daemon_shutdown(&d);
+	cp_daemon_fini(&d);
+out:
+	if (sfd >= 0)
+		close(sfd);
+	if (lfd >= 0) {
+		close(lfd);
+		unlink(o->socket);
+	}
+	cp_dom_close(dom);
+	cp_xs_close(xs);
+	return rc;
+}
+
+/* ---- command line ---- */
+
+enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON };
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "max-queues", required_argument, NULL, OPT_MAX_QUEUES },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .log_level = XVIF_LOG_INFO, .socket = XVIF_STATUS_SOCKET };
+	const char *cmd = "run";
+	uint64_t v;
+	int c;
+
+	if (argc > 1 && argv[1][0] != '-') {
+		cmd = argv[1];
+		if (strcmp(cmd, "run") && strcmp(cmd, "status") && strcmp(cmd, "help"))
+			return usage_error("unknown command '%s': the commands are run and status", cmd);
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_LOG_LEVEL:
+			o.log_level = xvif_log_level_parse(optarg);
+			if (o.log_level < 0)
+				return usage_error("--log-level '%s': use one of err, warn, info, debug", optarg);
+			break;
+		case OPT_SOCKET:
+			if (!optarg[0] || optarg[0] != '/')
+				return usage_error("--socket '%s': give an absolute path, e.g. " XVIF_STATUS_SOCKET,
+						   optarg);
+			o.socket = optarg;
+			break;
+		case OPT_MAX_QUEUES:
+			if (xvif_parse_uint(optarg, XVIF_MAX_QUEUES, &v) || v < 1) {
+				fprintf(stderr, "xvif-netback: --max-queues '%s': give a number from 1 to %u\n"
+					"Try 'xvif-netback --help'.\n", optarg, XVIF_MAX_QUEUES);
+				return 2;
+			}
+			o.max_queues = (unsigned int)v;
+			break;
+		case OPT_JSON:
+			o.json = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("xvif-netback %s\n", XVIF_VERSION);
+			return 0;
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (strcmp(cmd, "status") == 0) {
+		if (o.max_queues || o.log_level != XVIF_LOG_INFO)
+			return usage_error("%s: status takes only --json and --socket", "options");
+		return xvif_status_client(o.socket, o.json, stdout);
+	}
+	if (o.json)
+		return usage_error("%s: --json belongs to the status command (xvif-netback status --json)", "run");
+	return run(&o);
+}
