@@ -57,7 +57,8 @@ static void usage(FILE *out)
 		"  -V, --version     the version\n"
 		"\n"
 		"Exit status: 0 on success (run: after SIGTERM/SIGINT), 1 on a runtime\n"
-		"failure, 2 on a usage error.\n",
+		"failure, 2 on a usage error, 3 if the kernel's xen-netback is loaded\n"
+		"(the message says how to unload and blacklist it).\n",
 		XVIF_MAX_QUEUES, XVIF_MAX_QUEUES);
 }
 
@@ -120,7 +121,7 @@ static int run(const struct opts *o)
 	xvif_log_set_level(o->log_level);
 	if (cp_kernel_netback_check("", msg, sizeof(msg))) {
 		xvif_log(XVIF_LOG_ERR, "cannot start: %s", msg);
-		return 1;
+		return 3;
 	}
 	xs = cp_xs_open();
 	if (!xs) {
