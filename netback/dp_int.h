@@ -199,7 +199,7 @@ void xvif_dp_queue_wake(struct xvif_dp_queue *q);
 /* ---- dp_loop.c ---- */
 
 /* One wake-up's worth of work on queue @qi: events, control ring (queue 0),
- * TX, TAP reads, RX delivery, stall drops. Bounded by the budgets. Returns
+ * TX, stall drops, TAP reads, RX delivery. Bounded by the budgets. Returns
  * true if a budget ran out (more work is waiting: poll without sleeping). */
 bool xvif_dp_queue_run(struct xvif_dp_vif *vif, unsigned int qi);
 /* Milliseconds the worker may sleep before a timer (credit, RX stall) is

@@ -52,10 +52,11 @@ bool xvif_dp_queue_run(struct xvif_dp_vif *vif, unsigned int qi)
 	if (qi == 0)
 		more |= xvif_dp_ctrl_run(q);
 	more |= xvif_dp_tx_run(q);
-	more |= xvif_dp_rx_read_tap(q);
-	more |= xvif_dp_rx_deliver(q);
+	/* Stall drops first, so the room they free is refilled at once. */
 	if (!xvif_dp_is_broken(q))
 		xvif_dp_rx_expire(q, vif->ops->now_us(vif->octx));
+	more |= xvif_dp_rx_read_tap(q);
+	more |= xvif_dp_rx_deliver(q);
 	return more && !xvif_dp_is_broken(q);
 }
 

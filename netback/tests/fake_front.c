@@ -198,7 +198,7 @@ unsigned int ff_tx_queue(struct ff *ff, unsigned int qi, const uint8_t *frame, u
 	r->size = (uint16_t)len;
 	r->id = q->tx_id++ % RING_SIZE(&q->tx);
 	r->flags = (t ? t->flags : 0) | (n > 1 ? XEN_NETTXF_more_data : 0) | (gso ? XEN_NETTXF_extra_info : 0);
-	if (lens[0] <= FAKE_PAGE - r->offset)
+	if ((uint64_t)lens[0] + r->offset <= FAKE_PAGE && lens[0] <= len)
 		memcpy(fake_gnt_page(&ff->fx, r->gref) + r->offset, frame, lens[0]);
 	off = lens[0];
 	if (gso) {
@@ -219,7 +219,7 @@ unsigned int ff_tx_queue(struct ff *ff, unsigned int qi, const uint8_t *frame, u
 		r->size = (uint16_t)lens[i];
 		r->id = q->tx_id++ % RING_SIZE(&q->tx);
 		r->flags = i + 1 < n ? XEN_NETTXF_more_data : 0;
-		if (lens[i] <= FAKE_PAGE && off + lens[i] <= len)
+		if (lens[i] <= FAKE_PAGE && (uint64_t)off + lens[i] <= len)
 			memcpy(fake_gnt_page(&ff->fx, r->gref), frame + off, lens[i]);
 		off += lens[i];
 	}
@@ -287,7 +287,7 @@ void ff_rx_post(struct ff *ff, unsigned int qi, unsigned int n)
 		fake_evt_raise(&ff->fx, q->evt_rx);
 }
 
-void ff_tap_write(struct ff *ff, unsigned int qi, const struct virtio_net_hdr *vh, const uint8_t *frame, uint32_t len)
+int ff_tap_write(struct ff *ff, unsigned int qi, const struct virtio_net_hdr *vh, const uint8_t *frame, uint32_t len)
 {
 	struct virtio_net_hdr zero;
 	struct iovec iov[2];
@@ -298,9 +298,12 @@ void ff_tap_write(struct ff *ff, unsigned int qi, const struct virtio_net_hdr *v
 	iov[1].iov_base = (void *)frame;
 	iov[1].iov_len = len;
 	if (writev(ff->q[qi].sock[1], iov, 2) < 0) {
+		if (errno == EAGAIN)
+			return -1; /* the socket is full, as a TAP queue would be */
 		fprintf(stderr, "ff_tap_write: %s\n", strerror(errno));
 		abort();
 	}
+	return 0;
 }
 
 int ff_rx_recv(struct ff *ff, unsigned int qi, uint8_t *buf, unsigned int max, struct xvif_rxr_pkt *pkt)

@@ -95,8 +95,9 @@ int ff_tap_read(struct ff *ff, unsigned int qi, struct virtio_net_hdr *vh, uint8
 /* ---- RX (backend -> frontend) ---- */
 /* Post @n RX buffers and push (raise the event if asked). */
 void ff_rx_post(struct ff *ff, unsigned int qi, unsigned int n);
-/* Inject one TAP message (virtio_net_hdr + frame) into queue @qi's socket. */
-void ff_tap_write(struct ff *ff, unsigned int qi, const struct virtio_net_hdr *vh, const uint8_t *frame,
+/* Inject one TAP message (virtio_net_hdr + frame) into queue @qi's socket.
+ * Returns 0, or -1 when the socket is full. */
+int ff_tap_write(struct ff *ff, unsigned int qi, const struct virtio_net_hdr *vh, const uint8_t *frame,
 		  uint32_t len);
 /* Take one response chain: validates with xvif_rxr_parse, reassembles the
  * data (skipping the xdp headroom). Returns the data length, or -1 if no
