@@ -23,7 +23,7 @@ static void on_broken(void *arg, unsigned int queue, const char *why)
 {
 	struct ff *ff = arg;
 
-	ff->broken_calls++;
+	__atomic_add_fetch(&ff->broken_calls, 1, __ATOMIC_RELEASE);
 	snprintf(ff->broken_why, sizeof(ff->broken_why), "q%u: %s", queue, why);
 }
 

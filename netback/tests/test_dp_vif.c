@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The dp.h contract as the control plane uses it: start failures (each
+ * naming the queue and key, nothing left mapped or bound), the live `rate`,
+ * status, counter names, and the real worker threads on the fake
+ * hypervisor (poll on the event-channel fd, the TAP and the wake eventfd).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fake_front.h"
+
+static uint8_t frame[70000], got[70000];
+
+static void stop(struct ff *ff)
+{
+	ff_stop(ff);
+	free(ff);
+}
+
+/* Prepare, spoil with @spoil, start: expect @ret and @msg in the error. */
+static void start_fails(struct ff_opts *o, void (*spoil)(struct ff *), int ret, const char *msg)
+{
+	struct ff *ff = calloc(1, sizeof(*ff));
+
+	assert_non_null(ff);
+	ff_prepare(ff, o);
+	spoil(ff);
+	assert_int_equal(ff_start_prepared(ff), ret);
+	assert_null(ff->vif);
+	if (!strstr(ff->err, msg))
+		fail_msg("error \"%s\" does not contain \"%s\"", ff->err, msg);
+	stop(ff); /* aborts if a mapping, binding or handle leaked */
+}
+
+static void spoil_tx_ref(struct ff *ff)
+{
+	fake_gnt_set(&ff->fx, ff->q[0].tx_ref, FAKE_GNT_INVALID);
+}
+
+static void spoil_q1_rx_ref(struct ff *ff)
+{
+	fake_gnt_set(&ff->fx, ff->q[1].rx_ref, FAKE_GNT_REVOKED);
+}
+
+static void spoil_q1_evt(struct ff *ff)
+{
+	ff->fx.fail_bind_remote = ff->q[1].evt_tx;
+}
+
+static void spoil_rx_evt(struct ff *ff)
+{
+	ff->fx.fail_bind_remote = ff->q[0].evt_rx;
+}
+
+static void spoil_ctrl_ref(struct ff *ff)
+{
+	fake_gnt_set(&ff->fx, FF_CTRL_GREF, FAKE_GNT_INVALID);
+}
+
+static void spoil_ctrl_evt(struct ff *ff)
+{
+	ff->fx.fail_bind_remote = ff->cfg.fe.evtchn_ctrl;
+}
+
+static void spoil_num_queues(struct ff *ff)
+{
+	ff->cfg.fe.num_queues = 0;
+}
+
+static void spoil_tap_fd(struct ff *ff)
+{
+	ff->cfg.tap_fd[1] = -1;
+}
+
+static void start_failures_name_queue_and_key(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+
+	(void)state;
+	start_fails(&o, spoil_tx_ref, -EIO, "queue-0: cannot map tx-ring-ref 1: Invalid argument");
+	start_fails(&o, spoil_num_queues, -EINVAL, "multi-queue-num-queues=0");
+	o.nq = 2;
+	start_fails(&o, spoil_q1_rx_ref, -EIO, "queue-1: cannot map queue-1/rx-ring-ref 4");
+	start_fails(&o, spoil_q1_evt, -EIO, "queue-1: cannot bind queue-1/event-channel 102");
+	start_fails(&o, spoil_tap_fd, -EINVAL, "queue-1: no TAP fd");
+	o.nq = 1;
+	o.split = true;
+	start_fails(&o, spoil_rx_evt, -EIO, "queue-0: cannot bind event-channel-rx 101");
+	o.split = false;
+	o.ctrl = true;
+	start_fails(&o, spoil_ctrl_ref, -EIO, "cannot map ctrl-ring-ref 60");
+	start_fails(&o, spoil_ctrl_evt, -EIO, "cannot bind event-channel-ctrl 99");
+}
+
+static void status_and_counter_names(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct xvif_dp_queue_status st;
+	unsigned int i, j;
+
+	(void)state;
+	o.nq = 3;
+	o.split = true;
+	assert_int_equal(ff_start(ff, &o), 0);
+	assert_int_equal(xvif_dp_vif_num_queues(ff->vif), 3);
+	assert_int_equal(xvif_dp_vif_queue_status(ff->vif, 3, &st), -EINVAL);
+	for (i = 0; i < 3; i++) {
+		st = ff_status(ff, i);
+		assert_false(st.broken);
+		assert_int_equal(st.local_port_tx, fake_evt_local(&ff->fx, ff->q[i].evt_tx));
+		assert_int_equal(st.local_port_rx, fake_evt_local(&ff->fx, ff->q[i].evt_rx));
+	}
+	ff_run(ff, 0, 4);
+	st = ff_status(ff, 0);
+	assert_int_equal(st.tx_ring_free, 256);
+	ff_rx_post(ff, 0, 10);
+	ff_run(ff, 0, 4);
+	assert_int_equal(ff_status(ff, 0).rx_ring_free, 10);
+	for (i = 0; i < XVIF_DPC_NR; i++) {
+		const char *n = xvif_dp_counter_name(i);
+
+		assert_string_not_equal(n, "invalid");
+		for (j = 0; j < i; j++)
+			assert_string_not_equal(n, xvif_dp_counter_name(j));
+	}
+	assert_string_equal(xvif_dp_counter_name(XVIF_DPC_NR), "invalid");
+	stop(ff);
+}
+
+/* `rate`: credit per period, then a wait; changed live by the control plane. */
+static void rate_limits_and_changes_live(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[8];
+	unsigned int i;
+
+	(void)state;
+	o.have_rate = true;
+	o.rate_bytes = 1000;
+	o.rate_usec = 1000000;
+	assert_int_equal(ff_start(ff, &o), 0);
+	ff_frame(frame, 600, 4, XVIF_IPPROTO_UDP, 1);
+	for (i = 0; i < 3; i++)
+		ff_tx_queue(ff, 0, frame, 600, NULL);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 600);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_CREDIT_WAIT), 1);
+	/* The worker would sleep until the period ends. */
+	assert_int_equal(xvif_dp_queue_timeout_ms(&ff->vif->q[0]), 1000);
+	/* An event meanwhile does not bypass the credit. */
+	fake_evt_raise(&ff->fx, ff->q[0].evt_tx);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+	/* Next period: one more. */
+	ff->fx.now_us += 1000000;
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 600);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+	/* The `rate` key removed: unlimited at once. */
+	xvif_dp_vif_set_rate(ff->vif, false, 0, 0);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 600);
+	/* And a new rate applies to later packets. */
+	xvif_dp_vif_set_rate(ff->vif, true, 100, 1000000);
+	for (i = 0; i < 2; i++)
+		ff_tx_queue(ff, 0, frame, 600, NULL);
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	/* Larger than a period's credit: goes on a full credit, then waits. */
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_CREDIT_WAIT), 3);
+	stop(ff);
+}
+
+/* ---- real worker threads ---- */
+
+/* Wait (bounded, not a timing assertion) for @fd to become readable. */
+static bool wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 10000) == 1;
+}
+
+static bool wait_rx_rsp(struct ff *ff, unsigned int qi)
+{
+	unsigned int i;
+
+	for (i = 0; i < 10000; i++) {
+		if (__atomic_load_n(&ff->q[qi].rx.sring->rsp_prod, __ATOMIC_ACQUIRE) != ff->q[qi].rx.rsp_cons)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+static void threads_tx_and_rx(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct virtio_net_hdr vh;
+	struct xvif_rxr_pkt pkt;
+	unsigned int i;
+
+	(void)state;
+	o.threads = true;
+	o.nq = 2;
+	assert_int_equal(ff_start(ff, &o), 0);
+	for (i = 0; i < 2; i++) {
+		ff_frame(frame, 1500, 4, XVIF_IPPROTO_TCP, i);
+		ff_tx_queue(ff, i, frame, 1500, &(struct ff_tx){ .nslots = 2 });
+		ff_tx_push(ff, i);
+		assert_true(wait_readable(ff->q[i].sock[1]));
+		assert_int_equal(ff_tap_read(ff, i, &vh, got, sizeof(got)), 1500);
+		assert_memory_equal(got, frame, 1500);
+
+		ff_rx_post(ff, i, 8);
+		ff_frame(frame, 3000, 6, XVIF_IPPROTO_UDP, i);
+		ff_tap_write(ff, i, NULL, frame, 3000);
+		assert_true(wait_rx_rsp(ff, i));
+		assert_int_equal(ff_rx_recv(ff, i, got, sizeof(got), &pkt), 3000);
+		assert_memory_equal(got, frame, 3000);
+	}
+	/* A hostile ring on queue 1 breaks it on its worker; the callback
+	 * fires there; queue 0's worker goes on; stop joins both. */
+	ff->q[1].tx.sring->req_prod += 999;
+	fake_evt_raise(&ff->fx, ff->q[1].evt_tx);
+	for (i = 0; i < 10000 && !__atomic_load_n(&ff->broken_calls, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	assert_true(ff_status(ff, 1).broken);
+	assert_false(ff_status(ff, 0).broken);
+	ff_frame(frame, 200, 4, XVIF_IPPROTO_TCP, 9);
+	ff_tx_queue(ff, 0, frame, 200, NULL);
+	ff_tx_push(ff, 0);
+	assert_true(wait_readable(ff->q[0].sock[1]));
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 200);
+	stop(ff);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(start_failures_name_queue_and_key),
+		cmocka_unit_test(status_and_counter_names),
+		cmocka_unit_test(rate_limits_and_changes_live),
+		cmocka_unit_test(threads_tx_and_rx),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
