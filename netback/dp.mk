@@ -10,6 +10,9 @@
 #             $(RESULTS)/netback-engine.txt, $(RESULTS)/netback-engine-san.txt
 #   bench-engine  in-process throughput on the fake grant table (reported only)
 
+# Included before the includer's own first target: do not become the default goal.
+DP_SAVED_GOAL := $(.DEFAULT_GOAL)
+
 DP_TOP ?= ..
 DP_BUILD ?= $(if $(BUILD),$(BUILD),$(abspath $(DP_TOP)/build))
 RESULTS ?= $(DP_BUILD)/results
@@ -65,3 +68,5 @@ $(DP_BENCH_BIN): tests/bench_dp.c $(DP_TEST_LINK_SRCS) $(DP_TEST_HDRS) $(DP_COMM
 bench-engine: $(DP_BENCH_BIN)
 	@mkdir -p $(RESULTS)
 	$(DP_BENCH_BIN) | tee $(RESULTS)/bench-engine.txt
+
+.DEFAULT_GOAL := $(DP_SAVED_GOAL)
