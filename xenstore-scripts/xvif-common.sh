@@ -389,13 +389,15 @@ xvif_fw_antispoof() {
 # Delete every rule tagged for this vif in the filter and nat tables, then
 # its chain. Idempotent; does nothing without iptables. Takes the lock.
 xvif_fw_purge() {
-	local table line tag chain
+	local table listing line tag chain
 	local -a rule
 	command -v iptables >/dev/null || return 0
 	xvif_lock
 	tag=$(xvif_fw_tag)
 	chain=$(xvif_fw_chain)
 	for table in filter nat; do
+		# No process substitution: /dev/fd may be missing (initramfs dom0s).
+		listing=$(xvif_ipt -t "$table" -S 2>/dev/null) || listing=""
 		while IFS= read -r line; do
 			# iptables -S prints the comment bare or in double quotes.
 			case "$line" in
@@ -405,7 +407,7 @@ xvif_fw_purge() {
 			read -r -a rule <<<"${line//\"/}"
 			rule[0]=-D
 			xvif_try xvif_ipt -t "$table" "${rule[@]}"
-		done < <(xvif_ipt -t "$table" -S 2>/dev/null)
+		done <<<"$listing"
 	done
 	if xvif_ipt -n -L "$chain" >/dev/null 2>&1; then
 		xvif_try xvif_ipt -F "$chain"
@@ -430,14 +432,15 @@ xvif_proxy_arp() {
 # naming DEV and what to do if it has none.
 xvif_dom0_ipv4() {
 	local -n _d0_addr=$1
-	local _d0_dev=$2 _d0_n _d0_if _d0_fam _d0_a _d0_rest
+	local _d0_dev=$2 _d0_n _d0_if _d0_fam _d0_a _d0_rest _d0_list
 	_d0_addr=""
+	_d0_list=$(ip -4 -o addr show dev "$_d0_dev" scope global 2>/dev/null) || _d0_list=""
 	while read -r _d0_n _d0_if _d0_fam _d0_a _d0_rest; do
 		if [ "$_d0_fam" = inet ]; then
 			_d0_addr=${_d0_a%%/*}
 			break
 		fi
-	done < <(ip -4 -o addr show dev "$_d0_dev" scope global 2>/dev/null)
+	done <<<"$_d0_list"
 	[ -n "$_d0_addr" ] ||
 		fatal "gateway device $_d0_dev has no IPv4 address: give it one, or name another with gatewaydev= in the vif spec (vif.default.gatewaydev in xl.conf)"
 }
