@@ -5,7 +5,8 @@
 # See test/lab/README (usage, the scenario API, results).
 #
 # usage: test/lab/run.sh [--backend kernel|xvif|all] [--frontend stock|xvif|all]
-#                        [--scenario a,b,...] [--bench] [--keep] [--list]
+#                        [--scenario a,b,...] [--core] [--bench] [--keep] [--list]
+#                        [--no-control]
 set -u
 LAB_DIR=$(cd "$(dirname "$0")" && pwd)
 TOP=$(cd "$LAB_DIR/../.." && pwd)
@@ -27,9 +28,12 @@ usage() {
 	echo "  --backend   which dom0 backends (default all)"
 	echo "  --frontend  which guest frontends (default all)"
 	echo "  --scenario  comma-separated scenario names (default: all, see --list)"
+	echo "  --core      only the core scenarios (scenarios/order), not script-*, hostile-*, ..."
 	echo "  --bench     longer iperf3 runs (20 s) for figures"
-	echo "  --keep      keep each pair's result disk image under $LAB_RUNS"
+	echo "  --keep      keep each pair's result disk image (build/lab/runs/<run-id>/<pair>/result.img)"
 	echo "  --list      list the scenarios and exit"
+	echo "  --no-control  do not add the kernel-stock control pair (quick iterations on"
+	echo "              one pair while others queue for the lab; make lab never uses it)"
 	exit "${1:-0}"
 }
 die() { echo "lab: $*" >&2; exit 2; }
@@ -43,7 +47,7 @@ all_scenarios() {
 	done
 }
 
-backends=all frontends=all scen_arg= bench=0 keep=0
+backends=all frontends=all scen_arg= bench=0 keep=0 control=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--backend) backends=${2:?--backend needs kernel, xvif or all}; shift;;
@@ -52,8 +56,10 @@ while [ $# -gt 0 ]; do
 	--frontend=*) frontends=${1#*=};;
 	--scenario|--scenarios) scen_arg=${2:?--scenario needs a comma-separated list}; shift;;
 	--scenario=*|--scenarios=*) scen_arg=${1#*=};;
+	--core) scen_arg=$(grep -v '^#' "$LAB_DIR/scenarios/order" | tr '\n' ',');;
 	--bench) bench=1;;
 	--keep) keep=1;;
+	--no-control) control=0;;
 	--list) all_scenarios; exit 0;;
 	-h|--help) usage 0;;
 	*) echo "lab: unknown option '$1'" >&2; usage 2;;
@@ -63,7 +69,7 @@ done
 case "$backends" in all) backends="kernel xvif";; kernel|xvif) ;; *) die "--backend must be kernel, xvif or all (got '$backends')";; esac
 case "$frontends" in all) frontends="stock xvif";; stock|xvif) ;; *) die "--frontend must be stock, xvif or all (got '$frontends')";; esac
 if [ -n "$scen_arg" ]; then
-	scenarios=$(echo "$scen_arg" | tr ',' ' ')
+	scenarios=$(echo "$scen_arg" | tr ',' ' ' | xargs)
 	for s in $scenarios; do
 		[ -f "$LAB_DIR/scenarios/$s.sh" ] || die "no scenario '$s' (test/lab/scenarios/$s.sh); --list shows them"
 	done
@@ -73,11 +79,13 @@ fi
 scen_csv=$(echo $scenarios | tr ' ' ',')
 scen_plus=$(echo $scenarios | tr ' ' '+')
 
-# The pairs, control first (it always runs).
-pairs="kernel-stock"
+# The pairs, control first (it always runs, unless --no-control).
+pairs=
+[ "$control" = 1 ] && pairs="kernel-stock"
 for b in $backends; do for f in $frontends; do
-	[ "$b-$f" = kernel-stock ] || pairs="$pairs $b-$f"
+	case " $pairs " in *" $b-$f "*) ;; *) pairs="$pairs $b-$f";; esac
 done; done
+pairs=$(echo $pairs)
 
 mkdir -p "$BUILD/lab" "$RESULTS" "$LAB_RUNS"
 ln -sfn "$RUN_ID" "$BUILD/lab/runs/latest"

@@ -29,8 +29,9 @@ lab_log() {
 	echo "LAB-LOG $LAB_SCN: $*" > /dev/console
 }
 # Run a dom0 command, logging it and its output; returns its status.
+# (The command line goes to stderr, so $(lab_run ...) captures only output.)
 lab_run() {
-	echo "[$(lab_now)] + $*"
+	echo "[$(lab_now)] + $*" >&2
 	"$@"
 }
 
@@ -84,12 +85,12 @@ lab_wait() {
 lab_guest() {
 	local t=60 out rc
 	[ "$1" = -t ] && { t=$2; shift 2; }
-	echo "[$(lab_now)] guest\$ $*"
+	echo "[$(lab_now)] guest\$ $*" >&2
 	out=$(printf '%s\n' "$*" 'echo "__LAB_RC=$?"' 'exit' | timeout "$t" nc 10.0.0.2 5000 2>&1)
 	rc=$(printf '%s\n' "$out" | sed -n 's/^__LAB_RC=//p' | tail -n1)
 	printf '%s\n' "$out" | grep -v '^__LAB_RC='
 	if [ -z "$rc" ]; then
-		echo "[$(lab_now)] lab_guest: no answer from the guest's command channel (10.0.0.2:5000) within $t s"
+		echo "[$(lab_now)] lab_guest: no answer from the guest's command channel (10.0.0.2:5000) within $t s" >&2
 		return 255
 	fi
 	return "$rc"
@@ -118,12 +119,23 @@ lab_bridge() {
 		$IP -6 addr add "fd00:$1::1/64" dev "$br" nodad &&
 		$IP link set "$br" up
 }
-# lab_vif_spec N [key=value...]: xl vif spec for devid N on xenbrN.
+# lab_vif_spec N [key=value...]: xl vif spec for devid N on xenbrN, comma
+# separated as a config file's vif = [...] wants it.
 lab_vif_spec() {
-	local n=$1 s; shift
+	local n=$1 s kv; shift
 	s=$(printf 'devid=%s,mac=00:16:3e:00:%02x:01,bridge=xenbr%s,script=%s' "$n" "$n" "$n" "$(lab_vif_script)")
 	for kv in "$@"; do s="$s,$kv"; done
 	echo "$s"
+}
+# lab_network_attach N [key=value...]: make bridge xenbrN, then
+# `xl network-attach` devid N with lab_vif_spec's keys (xl wants each key
+# as its own argument there). Returns xl's status (124: hung for 90 s).
+lab_network_attach() {
+	local n=$1 spec; shift
+	lab_bridge "$n" || { echo "could not make bridge xenbr$n" >&2; return 1; }
+	spec=$(lab_vif_spec "$n" "$@")
+	# shellcheck disable=SC2046 # split the spec into one argument per key
+	lab_run timeout 90 xl network-attach "$LAB_GUEST" $(echo "$spec" | tr ',' ' ')
 }
 
 # lab_guest_cfg VCPUS > FILE: the guest's xl config (one vif, devid 0).

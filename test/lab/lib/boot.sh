@@ -8,7 +8,8 @@ LAB_LOCK=/tmp/xvif-lab.lock
 
 # lab_qemu DIR BACKEND FRONTEND SCENARIOS(+-joined) BENCH TIMEOUT
 # One QEMU run, under the machine-wide lab lock (held for this run only).
-# Writes DIR/console.log (each line prefixed with host seconds since start)
+# Writes DIR/console.log (each line prefixed with host seconds since QEMU's
+# first output)
 # and DIR/result.img (dom0 writes a tar of /lab/out there). Prints the
 # console's LAB- lines live. Returns QEMU's status (124: timed out).
 lab_qemu() {
@@ -30,9 +31,9 @@ lab_qemu() {
 		-initrd "/boot/vmlinuz-$LAB_KVER $dom0args,$LAB_IMG/dom0-initrd.gz" \
 		-drive "file=$dir/result.img,format=raw,if=virtio" </dev/null 2>&1 |
 		perl -MTime::HiRes=time -e '
-			$| = 1; my $s = time; open(my $log, ">", $ARGV[0]) or die "$ARGV[0]: $!"; $log->autoflush(1);
+			$| = 1; my $s; open(my $log, ">", $ARGV[0]) or die "$ARGV[0]: $!"; $log->autoflush(1);
 			while (<STDIN>) {
-				s/\r//g; my $t = time - $s;
+				s/\r//g; $s = time unless defined $s; my $t = time - $s;
 				printf $log "[%7.2f] %s", $t, $_;
 				if (/(LAB-(PHASE|RESULT|LOG|NOTE) .*)/ || /(Kernel panic.*|\(XEN\) Panic.*|BUG: .*|Oops.*)/) {
 					printf "    [%6.1fs] %s\n", $t, $1;

@@ -46,7 +46,7 @@ lab_stamp() {
 	{
 		lab_inputs | LC_ALL=C sort | xargs stat -c '%n %s %Y' 2>/dev/null
 		dpkg-query -W -f='${Package} ${Version}\n' "xen-hypervisor-$XEN_SERIES-amd64" \
-			"xen-utils-$XEN_SERIES" "linux-image-$LAB_KVER" busybox-static iperf3 iproute2 2>/dev/null
+			"xen-utils-$XEN_SERIES" "linux-image-$LAB_KVER" busybox-static iperf3 iproute2 iptables 2>/dev/null
 	} | sha256sum | cut -d' ' -f1
 }
 
@@ -128,6 +128,20 @@ build_dom0() {
 	fi
 	if [ -x "$NETBACK_BIN" ]; then
 		copy_bin_to "$r" /usr/sbin "$NETBACK_BIN"
+	fi
+	# iptables (nft backend) for the hotplug scripts' NAT and anti-spoofing
+	# rules (script-* scenarios), with the extensions those rules use (they
+	# are dlopen()ed: ldd does not list them) and the kernel modules below.
+	if [ -x /usr/sbin/xtables-nft-multi ]; then
+		copy_bin "$r" /usr/sbin/xtables-nft-multi
+		for b in iptables iptables-save iptables-restore; do
+			ln -sf xtables-nft-multi "$r/usr/sbin/$b"
+		done
+		for b in comment physdev MASQUERADE standard tcp udp; do
+			copy_bin "$r" "/usr/lib/x86_64-linux-gnu/xtables/libxt_$b.so"
+		done
+		copy_modules "$r" nf_tables nft_compat nft_chain_nat nft_masq xt_MASQUERADE xt_comment \
+			xt_physdev xt_tcpudp br_netfilter || return 1
 	fi
 	copy_modules "$r" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd tun bridge xen-netback \
 		virtio_pci virtio_blk || return 1

@@ -7,8 +7,7 @@
 # lab-timeout: 240
 lab_need_guest
 d=$LAB_DOMID
-lab_check "could not make bridge xenbr9" lab_bridge 9
-lab_run timeout 60 xl network-attach "$LAB_GUEST" "$(lab_vif_spec 9 mtu=9000)" || lab_fail "xl network-attach mtu=9000 failed (rc=$?)"
+lab_network_attach 9 mtu=9000 || lab_fail "xl network-attach mtu=9000 failed (rc=$?)"
 lab_wait 60 "ping reply from 10.0.9.2" ping -c1 -W1 10.0.9.2 || lab_fail "no ping reply on the mtu=9000 vif (10.0.9.2) within 60 s"
 vif=$(lab_vif_ifname "$d" 9)
 m=$(cat "/sys/class/net/$vif/mtu")
