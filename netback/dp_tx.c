@@ -264,6 +264,8 @@ static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *
 		v = xvif_tx_parse(&q->tx_copy[off], avail - off, &feat, &it->pkt, &reason);
 		if (v == XVIF_TX_FATAL) {
 			xvif_cnt_inc_u64(&q->cnt.tx_drop[reason]);
+			/* Answer what was consumed before the violation. */
+			q->tx.req_cons += off;
 			tx_flush(q, nitems, nsegs);
 			xvif_dp_break(q, "TX request %u: %s", q->tx.req_cons + off, xvif_tx_reason_name(reason));
 			return false;

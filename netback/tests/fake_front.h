@@ -56,6 +56,10 @@ struct ff {
 	char broken_why[128];
 };
 
+/* Arm alarm(FF_HANG_SECONDS) in ff_prepare (the fuzzer, which owns
+ * SIGALRM, turns it off). */
+extern bool ff_watchdog;
+
 struct ff_opts ff_default_opts(void);
 /* Set up rings, grants, sockets; start the engine. Returns its result. */
 int ff_start(struct ff *ff, const struct ff_opts *o);
