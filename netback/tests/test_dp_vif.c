@@ -254,6 +254,77 @@ static void threads_tx_and_rx(void **state)
 	stop(ff);
 }
 
+/* A control request to a threaded engine: publish, notify, wait for the answer. */
+static uint32_t ctrl_threaded(struct ff *ff, uint16_t type, uint32_t d0, uint32_t d1)
+{
+	xvif_ctrl_req_t *r = RING_GET_REQUEST(&ff->ctrl, ff->ctrl.req_prod_pvt);
+	unsigned int i;
+	int notify;
+
+	r->id = (uint16_t)ff->ctrl.req_prod_pvt;
+	r->type = type;
+	r->data[0] = d0;
+	r->data[1] = d1;
+	r->data[2] = 0;
+	ff->ctrl.req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&ff->ctrl, notify);
+	if (notify)
+		fake_evt_raise(&ff->fx, ff->cfg.fe.evtchn_ctrl);
+	for (i = 0; i < 10000; i++) {
+		if (__atomic_load_n(&ff->ctrl.sring->rsp_prod, __ATOMIC_ACQUIRE) != ff->ctrl.rsp_cons)
+			return RING_GET_RESPONSE(&ff->ctrl, ff->ctrl.rsp_cons++)->status;
+		usleep(1000);
+	}
+	return 0xdead;
+}
+
+/* Steering across worker threads: queue 0's worker reads the TAP and hands
+ * the packet to queue 1's worker through its inbox and wake eventfd. */
+static void threads_steering_across_workers(void **state)
+{
+	static const uint8_t key[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	uint32_t map[1] = { 1 }, kg, mg;
+	struct xvif_rxr_pkt pkt;
+	unsigned int i;
+
+	(void)state;
+	o.threads = true;
+	o.nq = 2;
+	o.ctrl = true;
+	assert_int_equal(ff_start(ff, &o), 0);
+	kg = ff_gref(ff);
+	memcpy(fake_gnt_page(&ff->fx, kg), key, sizeof(key));
+	mg = ff_gref(ff);
+	memcpy(fake_gnt_page(&ff->fx, mg), map, sizeof(map));
+	assert_int_equal(ctrl_threaded(ff, XEN_NETIF_CTRL_TYPE_SET_HASH_ALGORITHM, XEN_NETIF_CTRL_HASH_ALGORITHM_TOEPLITZ, 0),
+			 XEN_NETIF_CTRL_STATUS_SUCCESS);
+	assert_int_equal(ctrl_threaded(ff, XEN_NETIF_CTRL_TYPE_SET_HASH_FLAGS, XEN_NETIF_CTRL_HASH_TYPE_IPV4, 0),
+			 XEN_NETIF_CTRL_STATUS_SUCCESS);
+	assert_int_equal(ctrl_threaded(ff, XEN_NETIF_CTRL_TYPE_SET_HASH_KEY, kg, sizeof(key)),
+			 XEN_NETIF_CTRL_STATUS_SUCCESS);
+	assert_int_equal(ctrl_threaded(ff, XEN_NETIF_CTRL_TYPE_SET_HASH_MAPPING_SIZE, 1, 0),
+			 XEN_NETIF_CTRL_STATUS_SUCCESS);
+	assert_int_equal(ctrl_threaded(ff, XEN_NETIF_CTRL_TYPE_SET_HASH_MAPPING, mg, 1),
+			 XEN_NETIF_CTRL_STATUS_SUCCESS);
+	ff_rx_post(ff, 1, 64);
+	for (i = 0; i < 20; i++) {
+		ff_frame_flow(frame, 500 + i, 4, XVIF_IPPROTO_UDP, i, i);
+		assert_int_equal(ff_tap_write(ff, 0, NULL, frame, 500 + i), 0);
+	}
+	for (i = 0; i < 20; i++) {
+		assert_true(wait_rx_rsp(ff, 1));
+		ff_frame_flow(frame, 500 + i, 4, XVIF_IPPROTO_UDP, i, i);
+		assert_int_equal(ff_rx_recv(ff, 1, got, sizeof(got), &pkt), (int)(500 + i));
+		assert_memory_equal(got, frame, 500 + i);
+		assert_true(pkt.have_hash);
+	}
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_RX_STEERED), 20);
+	assert_int_equal(ff_cnt(ff, 1, XVIF_DPC_RX_PACKETS), 20);
+	stop(ff);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +332,7 @@ int main(void)
 		cmocka_unit_test(status_and_counter_names),
 		cmocka_unit_test(rate_limits_and_changes_live),
 		cmocka_unit_test(threads_tx_and_rx),
+		cmocka_unit_test(threads_steering_across_workers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
