@@ -149,7 +149,7 @@ struct xvif_dp_queue {
 	pthread_mutex_t inbox_lock; /* guards inbox against the steering queues */
 	uint8_t *tap_buf;           /* one TAP message */
 	struct xvif_dp_rx_item *rx_items;
-	bool rx_need_event;         /* req_event set: waiting for guest buffers */
+	bool rx_need_event;         /* req_event set: the head packet waits for guest buffers */
 
 	xvif_gcopy_seg_t *segs;     /* XVIF_DP_GCOPY_MAX, for both directions */
 	struct xvif_dp_snapshot snap;
@@ -251,9 +251,6 @@ bool xvif_dp_rx_has_room(const struct xvif_dp_queue *q);
 uint64_t xvif_dp_rx_next_expiry(const struct xvif_dp_queue *q, uint64_t now);
 int xvif_dp_rx_alloc(struct xvif_dp_queue *q);
 void xvif_dp_rx_free(struct xvif_dp_queue *q);
-/* Classify and queue one frame (virtio_net_hdr already parsed into @p):
- * multicast filter, hash, steering. Used by the TAP reader and tests. */
-void xvif_dp_rx_accept(struct xvif_dp_queue *q, const struct xvif_rx_params *p, const uint8_t *frame);
 
 /* ---- dp_ctrl.c ---- */
 
