@@ -155,6 +155,7 @@ struct nf_dev {
 	bool be_multi_queue;      /* backend wrote multi-queue-max-queues */
 	bool bounce;              /* trusted=0: TX data bounced to zeroed pages */
 	bool connected_once;
+	unsigned int queues_written; /* queue-N directories we wrote last time */
 
 	unsigned long flags;
 	atomic64_t ctr[NF_CTR_NR];

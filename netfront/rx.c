@@ -22,13 +22,15 @@
 #define NF_RX_MASK (NF_RX_RING_SIZE - 1)
 
 /*
- * Post RX buffers up to a full ring (rx_lock held or NAPI). A fresh,
- * zeroed page per request: the backend never sees stale data (XSA-403).
+ * Post RX buffers up to a full ring (rx_lock held or NAPI). A fresh page
+ * per request, zeroed when the backend is not trusted: it then never sees
+ * stale data through the writable grant (XSA-403).
  */
 void nf_rx_refill(struct nf_queue *q)
 {
 	struct nf_dev *nf = q->nf;
 	domid_t domid = nf->xbdev->otherend_id;
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN | (nf->bounce ? __GFP_ZERO : 0);
 	RING_IDX prod;
 	bool short_of_pages = false;
 	int notify;
@@ -43,7 +45,7 @@ void nf_rx_refill(struct nf_queue *q)
 
 		if (slot->page) /* still posted: cannot happen, but never overwrite */
 			break;
-		page = alloc_page(GFP_ATOMIC | __GFP_NOWARN | __GFP_ZERO);
+		page = alloc_page(gfp);
 		if (!page) {
 			short_of_pages = true;
 			nf_count(nf, NF_CTR_RX_REFILL_NOMEM);

@@ -175,11 +175,11 @@ again:
 	err = xenbus_transaction_start(&xbt);
 	if (err)
 		goto fail;
-	/* Queue directories from an earlier connection with more queues. */
-	for (i = nf->nr_queues > 1 ? nf->nr_queues : 0; i < XVIF_MAX_QUEUES; i++) {
+	/* Queue directories an earlier connection with more queues wrote
+	 * (each xenstore call is a round trip to dom0: only those). */
+	for (i = nf->nr_queues > 1 ? nf->nr_queues : 0; i < nf->queues_written; i++) {
 		snprintf(name, sizeof(name), "queue-%u", i);
-		if (xenbus_exists(xbt, dev->nodename, name))
-			xenbus_rm(xbt, dev->nodename, name);
+		xenbus_rm(xbt, dev->nodename, name);
 	}
 	what = "writing multi-queue-num-queues";
 	if (nf->be_multi_queue) {
@@ -205,6 +205,7 @@ again:
 		goto again;
 	if (err)
 		goto fail;
+	nf->queues_written = nf->nr_queues > 1 ? nf->nr_queues : 0;
 	return 0;
 
 abort:
