@@ -131,6 +131,9 @@ hostile_front_run() {
 	fi
 	hostile_front_tool --attack "$a" --variant "$v"
 	[ -n "$pp" ] && { kill "$pp" 2>/dev/null; wait "$pp" 2>/dev/null; }
+	# The daemon's own view (per-queue counters: drops by reason, queued
+	# RX bytes, stall drops), kept for the person reading the results.
+	/usr/sbin/xvif-netback status --json > "$LAB_OUT/hostile/$LAB_SCN-$a-$v.status.json" 2>&1
 	case "$HOSTILE_RC" in
 	0) ;;
 	3) lab_skip "$a/$v: $(hostile_field "$HOSTILE_JSON" outcome): the backend does not offer what the attack needs";;
