@@ -571,6 +571,71 @@ static void rx_multicast_list_full_floods(void **state)
 	stop(ff);
 }
 
+/* Many rounds: the RX ring's indexes wrap past its size, responses stay in order. */
+static void rx_ring_wraps(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = start(&o);
+	struct xvif_rxr_pkt pkt;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 700; i++) {
+		uint32_t len = 60 + (i * 37) % 9000;
+
+		ff_rx_post(ff, 0, 3);
+		ff_frame(frame, len, i % 2 ? 6 : 4, XVIF_IPPROTO_TCP, i);
+		assert_int_equal(ff_tap_write(ff, 0, NULL, frame, len), 0);
+		ff_run(ff, 0, 8);
+		assert_int_equal(ff_rx_recv(ff, 0, got, sizeof(got), &pkt), (int)len);
+		assert_memory_equal(got, frame, len);
+		/* Give back the buffers the packet did not use. */
+		ff->q[0].rx.req_prod_pvt -= 3 - pkt.nr_slots;
+		ff->q[0].rx.sring->req_prod = ff->q[0].rx.req_prod_pvt;
+	}
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_RX_PACKETS), 700);
+	assert_true(ff->q[0].rx.rsp_cons > 2 * RING_SIZE(&ff->q[0].rx));
+	stop(ff);
+}
+
+/* A frontend reconnecting (xl restore, module reload) may hand over rings
+ * whose indexes are not zero: the engine attaches where they are. */
+static void rings_attached_at_nonzero_indexes(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct xvif_rxr_pkt pkt;
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[4];
+	struct ff_queue *q;
+
+	(void)state;
+	ff_prepare(ff, &o);
+	q = &ff->q[0];
+	q->tx.sring->req_prod = q->tx.sring->rsp_prod = 0xfffffff0u;
+	q->tx.sring->req_event = q->tx.sring->rsp_event = 0xfffffff1u;
+	q->tx.req_prod_pvt = q->tx.rsp_cons = 0xfffffff0u;
+	q->rx.sring->req_prod = q->rx.sring->rsp_prod = 0x7000u;
+	q->rx.sring->req_event = q->rx.sring->rsp_event = 0x7001u;
+	q->rx.req_prod_pvt = q->rx.rsp_cons = 0x7000u;
+	assert_int_equal(ff_start_prepared(ff), 0);
+	for (unsigned int i = 0; i < 40; i++) {
+		ff_frame(frame, 400, 4, XVIF_IPPROTO_TCP, i);
+		ff_tx_queue(ff, 0, frame, 400, NULL);
+		ff_tx_push(ff, 0);
+		ff_run(ff, 0, 8);
+		assert_int_equal(ff_tx_rsp(ff, 0, rsp, 4), 1);
+		assert_int_equal(rsp[0].status, XEN_NETIF_RSP_OKAY);
+		assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 400);
+	}
+	ff_rx_post(ff, 0, 4);
+	ff_tap_write(ff, 0, NULL, frame, 400);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_rx_recv(ff, 0, got, sizeof(got), &pkt), 400);
+	assert_memory_equal(got, frame, 400);
+	stop(ff);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -591,6 +656,8 @@ int main(void)
 		cmocka_unit_test(rx_multicast_filter),
 		cmocka_unit_test(tx_multicast_unnegotiated_refused),
 		cmocka_unit_test(rx_multicast_list_full_floods),
+		cmocka_unit_test(rx_ring_wraps),
+		cmocka_unit_test(rings_attached_at_nonzero_indexes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
