@@ -405,10 +405,8 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 			xen_mb(); /* req_event visible /before/ we re-read req_prod */
 			prod = *(volatile uint32_t *)&q->rx.sring->req_prod;
 			if (prod - q->rx.req_cons < need || prod - q->rx.req_cons > RING_SIZE(&q->rx) ||
-			    ++rechecks > 2) {
-				q->rx_need_event = true;
+			    ++rechecks > 2)
 				break;
-			}
 		} else if (nitems == 0) {
 			break;
 		}

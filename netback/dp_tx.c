@@ -267,7 +267,7 @@ static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *
 			/* Answer what was consumed before the violation. */
 			q->tx.req_cons += off;
 			tx_flush(q, nitems, nsegs);
-			xvif_dp_break(q, "TX request %u: %s", q->tx.req_cons + off, xvif_tx_reason_name(reason));
+			xvif_dp_break(q, "TX request %u: %s", q->tx.req_cons, xvif_tx_reason_name(reason));
 			return false;
 		}
 		it->deliver = false;
