@@ -17,8 +17,12 @@ static const char *const state_names[NSTATES] = {
 
 /*
  * Moves each side may make, [from][to]. Closing and Closed are reachable
- * from everywhere (teardown can start at any point). Reconfiguring is never
- * used by vif.
+ * from everywhere (teardown can start at any point).
+ *
+ * Reconfiguring/Reconfigured: Linux netfront (5.9+) moves Connected ->
+ * Reconfiguring when an XDP program is attached, after writing
+ * xdp-headroom, and waits for the backend to answer Reconfigured; it then
+ * moves back to Connected, and so does the backend.
  */
 #define I XenbusStateInitialising
 #define W XenbusStateInitWait
@@ -26,13 +30,16 @@ static const char *const state_names[NSTATES] = {
 #define C XenbusStateConnected
 #define G XenbusStateClosing
 #define X XenbusStateClosed
+#define RG XenbusStateReconfiguring
+#define RD XenbusStateReconfigured
 static const bool backend_moves[NSTATES][NSTATES] = {
 	[XenbusStateUnknown] = { [I] = 1, [G] = 1, [X] = 1 },
 	[I] = { [W] = 1, [G] = 1, [X] = 1 },
 	[W] = { [C] = 1, [G] = 1, [X] = 1 },
 	[D] = { [G] = 1, [X] = 1 },
-	[C] = { [G] = 1, [X] = 1 },
+	[C] = { [G] = 1, [X] = 1, [RD] = 1 },
 	[G] = { [X] = 1 },
+	[RD] = { [C] = 1, [G] = 1, [X] = 1 },
 	/* A frontend that reconnects (restore, module reload) is served again. */
 	[X] = { [I] = 1, [W] = 1 },
 };
@@ -41,9 +48,10 @@ static const bool frontend_moves[NSTATES][NSTATES] = {
 	[XenbusStateUnknown] = { [I] = 1, [G] = 1, [X] = 1 },
 	[I] = { [D] = 1, [C] = 1, [G] = 1, [X] = 1 },
 	[D] = { [C] = 1, [G] = 1, [X] = 1 },
-	[C] = { [G] = 1, [X] = 1 },
+	[C] = { [G] = 1, [X] = 1, [RG] = 1 },
 	[G] = { [X] = 1 },
 	[X] = { [I] = 1 },
+	[RG] = { [C] = 1, [G] = 1, [X] = 1 },
 };
 #undef I
 #undef W
@@ -51,6 +59,8 @@ static const bool frontend_moves[NSTATES][NSTATES] = {
 #undef C
 #undef G
 #undef X
+#undef RG
+#undef RD
 
 bool xvif_state_known(unsigned int s)
 {

@@ -9,11 +9,14 @@
  *        |              +-------------+  +---------+          |
  *        +------------------------------------> Closing       |
  *   Closed --> InitWait (frontend reconnects: save/restore, module reload)
+ *   Connected --> Reconfigured --> Connected (frontend reconfigured: XDP)
  *   any state --> Closing / Closed (teardown)
  *
  * Frontend (xvif-netfront):
  *
  *   Initialising --> Connected --> Closing --> Closed --> Initialising
+ *   Connected --> Reconfiguring --> Connected (Linux netfront attaching XDP:
+ *   it writes xdp-headroom first and waits for the backend's Reconfigured)
  *   (Linux netfront writes Connected straight after its keys; Initialised is
  *   legal but unused.)
  *

@@ -18,26 +18,30 @@ struct move { unsigned int from, to; };
 
 /* Backend: Initialising -> InitWait -> Connected; teardown to Closing or
  * Closed from any live state; Closing -> Closed; Closed -> Initialising or
- * InitWait when a frontend reconnects. */
+ * InitWait when a frontend reconnects; Connected -> Reconfigured ->
+ * Connected when the frontend reconfigures (XDP headroom). */
 static const struct move backend_allowed[] = {
 	{ U, I }, { U, G }, { U, X },
 	{ I, W }, { I, G }, { I, X },
 	{ W, C }, { W, G }, { W, X },
 	{ D, G }, { D, X },
-	{ C, G }, { C, X },
+	{ C, G }, { C, X }, { C, RD },
 	{ G, X },
+	{ RD, C }, { RD, G }, { RD, X },
 	{ X, I }, { X, W },
 };
 
 /* Frontend: Initialising -> (Initialised ->) Connected -> Closing -> Closed
- * -> Initialising; teardown from any live state. */
+ * -> Initialising; Connected -> Reconfiguring -> Connected (XDP);
+ * teardown from any live state. */
 static const struct move frontend_allowed[] = {
 	{ U, I }, { U, G }, { U, X },
 	{ I, D }, { I, C }, { I, G }, { I, X },
 	{ D, C }, { D, G }, { D, X },
-	{ C, G }, { C, X },
+	{ C, G }, { C, X }, { C, RG },
 	{ G, X },
 	{ X, I },
+	{ RG, C }, { RG, G }, { RG, X },
 };
 
 static bool listed(const struct move *m, size_t n, unsigned int from, unsigned int to)
@@ -102,6 +106,12 @@ static const struct case_row {
 	{ "backend_never_initialised", XVIF_SIDE_BACKEND, I, D, false },
 	{ "backend_same_state_not_a_move", XVIF_SIDE_BACKEND, C, C, false },
 	{ "backend_never_reconfiguring", XVIF_SIDE_BACKEND, C, RG, false },
+	{ "backend_answers_reconfigured", XVIF_SIDE_BACKEND, C, RD, true },
+	{ "backend_reconfigured_back_to_connected", XVIF_SIDE_BACKEND, RD, C, true },
+	{ "backend_initwait_to_reconfigured_refused", XVIF_SIDE_BACKEND, W, RD, false },
+	{ "frontend_connected_to_reconfiguring", XVIF_SIDE_FRONTEND, C, RG, true },
+	{ "frontend_reconfiguring_to_connected", XVIF_SIDE_FRONTEND, RG, C, true },
+	{ "frontend_never_reconfigured", XVIF_SIDE_FRONTEND, C, RD, false },
 	{ "backend_to_unknown_refused", XVIF_SIDE_BACKEND, C, U, false },
 	{ "frontend_init_to_connected", XVIF_SIDE_FRONTEND, I, C, true },
 	{ "frontend_init_to_initialised", XVIF_SIDE_FRONTEND, I, D, true },
