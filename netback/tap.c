@@ -22,7 +22,7 @@
 static int open_queue(const char *name, bool first, char *err, size_t errlen)
 {
 	struct ifreq ifr;
-	int hdrsz = (int)sizeof(struct virtio_net_hdr);
+	int hdrsz = (int)sizeof(struct virtio_net_hdr), rc;
 	int fd = open(TUN_DEV, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -34,7 +34,14 @@ static int open_queue(const char *name, bool first, char *err, size_t errlen)
 	ifr.ifr_flags = TAP_FLAGS;
 	if (first)
 		ifr.ifr_flags |= IFF_TUN_EXCL | IFF_NO_CARRIER;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+	rc = ioctl(fd, TUNSETIFF, &ifr);
+	if (rc < 0 && first && errno == EINVAL) {
+		/* Kernels before 6.0 do not know IFF_NO_CARRIER: the carrier is
+		 * then turned off right after creation instead. */
+		ifr.ifr_flags &= ~IFF_NO_CARRIER;
+		rc = ioctl(fd, TUNSETIFF, &ifr);
+	}
+	if (rc < 0) {
 		if (first && errno == EBUSY)
 			snprintf(err, errlen, "interface %s already exists: remove it or set another vifname", name);
 		else
