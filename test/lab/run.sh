@@ -185,7 +185,9 @@ for pair in $pairs; do
 		mv "$dir/console.log" "$dir/console-try1.log"
 		lab_qemu "$dir" "$b" "$f" "$scen_plus" "$bench" "$to"; rc=$?
 	fi
-	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+	if [ -s "$dir/hang.txt" ]; then
+		echo "== $pair: HANG: $(cat "$dir/hang.txt")"
+	elif [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 		echo "== $pair: HANG: QEMU killed after $to s in phase '$(lab_last_phase "$dir")'; console: $dir/console.log"
 	elif [ "$rc" != 0 ]; then
 		echo "== $pair: QEMU exited with status $rc in phase '$(lab_last_phase "$dir")'; console: $dir/console.log"

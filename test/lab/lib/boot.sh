@@ -9,14 +9,19 @@ LAB_LOCK=/tmp/xvif-lab.lock
 # lab_qemu DIR BACKEND FRONTEND SCENARIOS(+-joined) BENCH TIMEOUT
 # One QEMU run, under the machine-wide lab lock (held for this run only).
 # Writes DIR/console.log (each line prefixed with host seconds since QEMU's
-# first output)
-# and DIR/result.img (dom0 writes a tar of /lab/out there). Prints the
-# console's LAB- lines live. Returns QEMU's status (124: timed out).
+# first output) and DIR/result.img (dom0 writes a tar of /lab/out there).
+# Prints the console's LAB- lines live. A watchdog kills QEMU when a phase
+# outlives its limit (boot to toolstack-ready: LAB_BOOT_LIMIT; a scenario:
+# its lab-timeout + LAB_SCN_GRACE, as dom0 enforces the timeout itself and
+# only a wedged dom0 gets that far), and says which phase hung in
+# DIR/hang.txt. Returns QEMU's status (124: TIMEOUT passed; 137: watchdog).
+LAB_BOOT_LIMIT=${LAB_BOOT_LIMIT:-300}
+LAB_SCN_GRACE=${LAB_SCN_GRACE:-120}
 lab_qemu() {
 	local dir=$1 backend=$2 frontend=$3 scns=$4 bench=$5 to=$6 rc
-	local xenargs dom0args
+	local xenargs dom0args pid phase last since limit n now qpid
 	mkdir -p "$dir"
-	rm -f "$dir/result.img" "$dir/console.log"
+	rm -f "$dir/result.img" "$dir/console.log" "$dir/qemu.rc" "$dir/hang.txt"
 	truncate -s 64M "$dir/result.img"
 	xenargs="dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 console_timestamps=boot serial_tx_buffer=256K loglvl=info guest_loglvl=info"
 	# No commas here: QEMU splits -initrd on them.
@@ -24,13 +29,16 @@ lab_qemu() {
 	if ! flock -n "$LAB_LOCK" true; then
 		echo "lab: waiting for $LAB_LOCK (another lab run holds QEMU; only one at a time on this machine)"
 	fi
-	flock -w 3600 "$LAB_LOCK" \
-		timeout --foreground -k 10 "$to" qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm \
-		-m 2048 -smp 2 -nographic -no-reboot -monitor none -serial stdio -nic none \
-		-kernel "$LAB_IMG/xen" -append "$xenargs" \
-		-initrd "/boot/vmlinuz-$LAB_KVER $dom0args,$LAB_IMG/dom0-initrd.gz" \
-		-drive "file=$dir/result.img,format=raw,if=virtio" </dev/null 2>&1 |
-		perl -MTime::HiRes=time -e '
+	: > "$dir/console.log"
+	{
+		flock -w 3600 "$LAB_LOCK" \
+			timeout --foreground -k 10 "$to" qemu-system-x86_64 -accel tcg,thread=multi -cpu qemu64,+svm \
+			-m 2048 -smp 2 -nographic -no-reboot -monitor none -serial stdio -nic none \
+			-kernel "$LAB_IMG/xen" -append "$xenargs" \
+			-initrd "/boot/vmlinuz-$LAB_KVER $dom0args,$LAB_IMG/dom0-initrd.gz" \
+			-drive "file=$dir/result.img,format=raw,if=virtio" </dev/null 2>&1
+		echo $? > "$dir/qemu.rc"
+	} | perl -MTime::HiRes=time -e '
 			$| = 1; my $s; open(my $log, ">", $ARGV[0]) or die "$ARGV[0]: $!"; $log->autoflush(1);
 			while (<STDIN>) {
 				s/\r//g; $s = time unless defined $s; my $t = time - $s;
@@ -38,9 +46,40 @@ lab_qemu() {
 				if (/(LAB-(PHASE|RESULT|LOG|NOTE) .*)/ || /(Kernel panic.*|\(XEN\) Panic.*|BUG: .*|Oops.*)/) {
 					printf "    [%6.1fs] %s\n", $t, $1;
 				}
-			}' "$dir/console.log"
-	rc=${PIPESTATUS[0]}
-	return "$rc"
+			}' "$dir/console.log" &
+	pid=$!
+	# The watchdog. The clock starts once QEMU prints (the lock is ours).
+	last=none since=
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 2
+		[ -s "$dir/console.log" ] || continue
+		now=$(date +%s)
+		[ -z "$since" ] && since=$now
+		phase=$(grep -o 'LAB-PHASE [^ ]*' "$dir/console.log" | tail -n1 | cut -d' ' -f2)
+		phase=${phase:-boot}
+		if [ "$phase" != "$last" ]; then last=$phase; [ "$phase" = boot ] || since=$now; fi
+		case "$phase" in
+		boot|toolstack|toolstack-ready|backend) limit=$LAB_BOOT_LIMIT ;;
+		scenario:*)
+			n=$(sed -n 's/^# lab-timeout: *\([0-9][0-9]*\).*/\1/p' "$LAB_DIR/scenarios/${phase#scenario:}.sh" 2>/dev/null | head -n1)
+			limit=$(( ${n:-300} + LAB_SCN_GRACE )) ;;
+		*) limit=180 ;;
+		esac
+		if [ $((now - since)) -gt "$limit" ]; then
+			echo "phase $phase made no progress for $((now - since)) s (limit $limit s): dom0 is wedged or too slow; console: $dir/console.log" > "$dir/hang.txt"
+			echo "lab: HANG: $(cat "$dir/hang.txt"); killing QEMU"
+			qpid=$(pgrep -f "^qemu-system-x86_64 .*file=$dir/result.img")
+			[ -n "$qpid" ] && kill $qpid
+			sleep 5
+			qpid=$(pgrep -f "^qemu-system-x86_64 .*file=$dir/result.img")
+			[ -n "$qpid" ] && kill -9 $qpid
+			break
+		fi
+	done
+	wait "$pid"
+	rc=$(cat "$dir/qemu.rc" 2>/dev/null)
+	[ -s "$dir/hang.txt" ] && rc=137
+	return "${rc:-1}"
 }
 
 # lab_reached DIR PHASE: did the run's console show LAB-PHASE PHASE?

@@ -23,11 +23,30 @@ SCRIPTS_DIR=$TOP/xenstore-scripts
 # Extra files other suites want inside the lab (hostile tools...): every
 # test/*/lab-dom0.files and test/*/lab-guest.files lists paths relative to
 # the top directory, one a line ('#' comments); each lands at /xvif/<path>.
+# An absolute path names a host file (e.g. /usr/sbin/iptables), copied to
+# the same path.
 extra_lists() { ls "$TOP"/test/*/"lab-$1.files" 2>/dev/null; }
 extra_files() {
 	local list f
 	for list in $(extra_lists "$1"); do
 		sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | while read -r f; do echo "$f"; done
+	done
+}
+
+# copy_extras ROOT dom0|guest: the listed files, each with its libraries.
+# A relative path is the tree's (-> /xvif/<path>); an absolute one is the
+# host's own file (a Debian package's binary), copied to the same path.
+copy_extras() {
+	local r=$1 f
+	for f in $(extra_files "$2"); do
+		case "$f" in
+		/*)
+			[ -e "$f" ] || { echo "lab: $f (listed for $2) is not installed on this host: left out" >&2; continue; }
+			copy_bin "$r" "$f" ;;
+		*)
+			[ -e "$TOP/$f" ] || { echo "lab: $f (listed for $2) is not built: left out" >&2; continue; }
+			copy_bin_to "$r" "/xvif/$(dirname "$f")" "$TOP/$f" ;;
+		esac
 	done
 }
 
@@ -38,7 +57,9 @@ lab_inputs() {
 	[ -d "$SCRIPTS_DIR" ] && find "$SCRIPTS_DIR" -type f
 	extra_lists dom0; extra_lists guest
 	local f
-	for f in $(extra_files dom0) $(extra_files guest); do [ -e "$TOP/$f" ] && echo "$TOP/$f"; done
+	for f in $(extra_files dom0) $(extra_files guest); do
+		case "$f" in /*) [ -e "$f" ] && echo "$f";; *) [ -e "$TOP/$f" ] && echo "$TOP/$f";; esac
+	done
 	echo "/boot/vmlinuz-$LAB_KVER" "/boot/xen-$XEN_SERIES-amd64.gz"
 }
 
@@ -62,10 +83,7 @@ build_guest() {
 	fi
 	depmod -b "$r" "$LAB_KVER"
 	local f
-	for f in $(extra_files guest); do
-		[ -e "$TOP/$f" ] || { echo "lab: $f (listed for the guest) is not built: left out" >&2; continue; }
-		copy_bin_to "$r" "/xvif/$(dirname "$f")" "$TOP/$f"
-	done
+	copy_extras "$r" guest
 	install -m755 "$LAB_DIR/guest/init" "$r/init"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$r/etc/passwd"
 	pack "$r" "$LAB_IMG/guest-initrd.gz"
@@ -147,10 +165,7 @@ build_dom0() {
 		virtio_pci virtio_blk || return 1
 	depmod -b "$r" "$LAB_KVER"
 	local f
-	for f in $(extra_files dom0); do
-		[ -e "$TOP/$f" ] || { echo "lab: $f (listed for dom0) is not built: left out" >&2; continue; }
-		copy_bin_to "$r" "/xvif/$(dirname "$f")" "$TOP/$f"
-	done
+	copy_extras "$r" dom0
 	mkdir -p "$r/guest" "$r/lab"
 	extract_vmlinux "$r/guest/vmlinux" || { echo "lab: could not extract the ELF kernel from /boot/vmlinuz-$LAB_KVER" >&2; return 1; }
 	cp "$LAB_IMG/guest-initrd.gz" "$r/guest/initrd.gz"
@@ -180,7 +195,7 @@ lab_build_locked() {
 	fi
 	t0=$(date +%s)
 	rm -f "$LAB_IMG/stamp"
-	zcat "/boot/xen-$XEN_SERIES-amd64.gz" > "$LAB_IMG/xen" || return 1
+	zcat "/boot/xen-$XEN_SERIES-amd64.gz" > "$LAB_IMG/xen.tmp" && mv "$LAB_IMG/xen.tmp" "$LAB_IMG/xen" || return 1
 	build_guest || { echo "lab: building the guest initramfs failed" >&2; return 1; }
 	build_dom0 || { echo "lab: building the dom0 initramfs failed" >&2; return 1; }
 	rm -rf "$LAB_IMG/guest-root" "$LAB_IMG/dom0-root" "$LAB_IMG/scripts-stage"

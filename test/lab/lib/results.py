@@ -48,7 +48,10 @@ def read_metrics(path):
 
 
 def console_hint(console):
-    """Where the run stopped, from the console's LAB-PHASE lines."""
+    """Where the run stopped: the watchdog's verdict, or the console's LAB-PHASE lines."""
+    hang = os.path.join(os.path.dirname(console), "hang.txt")
+    if os.path.exists(hang):
+        return "HANG: " + open(hang, errors="replace").read().strip()
     if not os.path.exists(console):
         return "no console log"
     phase, last = None, ""
