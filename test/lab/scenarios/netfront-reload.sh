@@ -1,7 +1,10 @@
-# netfront-reload: xvif-netfront only. (1) rmmod + modprobe xvif-netfront
+# netfront-reload: xvif-netfront only. (1) Unload and reload the module
 # LAB_RELOAD_N times (default 100) in the guest, each time waiting for the
-# vif to reconnect (carrier up); then vif 0 must ping both ways. (2) rmmod
-# while an iperf3 stream dom0 -> guest flows, modprobe again, ping again.
+# vif to reconnect (carrier up); then vif 0 must ping both ways. (2) Unload
+# while an iperf3 stream dom0 -> guest flows, load again, ping again.
+# Unloading is: unbind vif-0 from the driver (/sys/bus/xen/drivers/vif/
+# unbind, which runs the driver's remove: the xenbus core holds a module
+# reference per bound device, so a bare rmmod says "in use"), then rmmod.
 # Passes when every cycle reconnected, the guest answers afterwards, and
 # the guest's kernel log has no BUG/WARNING/Oops/leak line. The guest's
 # MemAvailable before and after the cycles is reported, not asserted.
@@ -18,6 +21,7 @@ lab_guest "grep MemAvailable /proc/meminfo > /tmp/reload.mem0; rm -f /tmp/reload
 setsid sh -c '
 i=0; why=ok
 while [ \$i -lt $N ]; do
+	echo vif-0 > /sys/bus/xen/drivers/vif/unbind || { why=unbind-failed; break; }
 	rmmod xvif_netfront || { why=rmmod-failed; break; }
 	modprobe xvif-netfront || { why=modprobe-failed; break; }
 	w=0
@@ -30,8 +34,8 @@ done
 echo \"\$i \$why\" > /tmp/reload.out' </dev/null >/dev/null 2>&1 &
 echo started" || lab_fail "could not start the reload loop in the guest"
 
-lab_wait 800 "the guest's reload loop to finish" \
-	sh -c 'xenstore-read /local/domain/'"$LAB_DOMID"'/device/vif/0/state >/dev/null && lab_guest -t 10 "test -f /tmp/reload.out" ' ||
+reload_done() { lab_guest -t 10 'test -f /tmp/reload.out' >/dev/null 2>&1; }
+lab_wait 800 "the guest's reload loop to finish" reload_done ||
 	lab_fail "the reload loop did not finish (or the guest stopped answering)"
 out=$(lab_guest 'cat /tmp/reload.out; grep MemAvailable /proc/meminfo; cat /tmp/reload.mem0')
 echo "$out"
@@ -49,13 +53,14 @@ lab_metric reload_backend_state "$(xenstore-read "/local/domain/0/backend/vif/$L
 timeout 40 iperf3 -c 10.0.0.2 -t 20 > /tmp/reload-iperf.log 2>&1 &
 ipid=$!
 sleep 4
-lab_guest "setsid sh -c 'sleep 1; rmmod xvif_netfront; echo rmmod=\$? > /tmp/rmmod.out; sleep 1; modprobe xvif-netfront; echo modprobe=\$? >> /tmp/rmmod.out' </dev/null >/dev/null 2>&1 &
+lab_guest "setsid sh -c 'sleep 1; echo vif-0 > /sys/bus/xen/drivers/vif/unbind; echo unbind=\$? > /tmp/rmmod.out; rmmod xvif_netfront; echo rmmod=\$? >> /tmp/rmmod.out; sleep 1; modprobe xvif-netfront; echo modprobe=\$? >> /tmp/rmmod.out' </dev/null >/dev/null 2>&1 &
 echo started" || lab_fail "could not start rmmod under traffic"
 wait "$ipid"
 echo "iperf3 (expected to break off):"; cat /tmp/reload-iperf.log
 lab_wait 60 "guest ping after rmmod under traffic" ping -c 1 -W 2 10.0.0.2 || lab_fail "no ping to the guest after rmmod under traffic"
 out=$(lab_guest 'cat /tmp/rmmod.out') || lab_fail "guest does not answer after rmmod under traffic"
 echo "$out"
+echo "$out" | grep -q unbind=0 || lab_fail "unbind under traffic failed: $out"
 echo "$out" | grep -q rmmod=0 || lab_fail "rmmod under traffic failed: $out"
 echo "$out" | grep -q modprobe=0 || lab_fail "modprobe after rmmod under traffic failed: $out"
 
