@@ -278,3 +278,41 @@ bridge_setup() {
 	hp bridge online
 	grep -q "xvif-bridge\[[0-9]*\] info xvif3.0: online" "$XVIF_LOG_FILE"
 }
+
+@test "online_waits_for_the_lock" {
+	bridge_setup
+	xs ip 10.0.0.5
+	mkdir -p "$XVIF_LOCK_DIR"
+	# Another hotplug run holds the lock until we remove $T/hold.
+	touch "$T/hold"
+	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
+	local holder=$!
+	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	"$SRC/xvif-bridge" online type_if=vif &
+	local script=$!
+	# It got past its start (the log line) and must now be waiting.
+	while ! grep -q "online (XENBUS_PATH" "$XVIF_LOG_FILE" 2>/dev/null; do sleep 0.1; done
+	sleep 0.5
+	[ "$(xs_val hotplug-status)" = "<absent>" ] || { echo "wrote hotplug-status while the lock was held"; false; }
+	! grep -q "^iptables" "$FAKE_DIR/calls" || { echo "changed iptables while the lock was held"; false; }
+	rm "$T/hold"
+	wait "$holder"
+	wait "$script"
+	expect_status connected
+}
+
+@test "two_vifs_offline_of_one_keeps_the_other" {
+	bridge_setup
+	link xvif3.1 tap
+	xs ip 10.0.0.5
+	xs /local/domain/0/backend/vif/3/1/bridge xenbr0
+	xs /local/domain/0/backend/vif/3/1/ip 10.0.0.6
+	hp bridge online
+	XENBUS_PATH=backend/vif/3/1 run "$SRC/xvif-bridge" online type_if=vif
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$FAKE_DIR/ipt")" -eq 12 ]
+	hp bridge offline
+	[ "$status" -eq 0 ]
+	[ "$(wc -l <"$FAKE_DIR/ipt")" -eq 6 ]
+	! grep -q "xvif3\.0" "$FAKE_DIR/ipt"
+}
