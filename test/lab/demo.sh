@@ -65,7 +65,8 @@ for pair in $pairs; do
 	if [ "$pair" = kernel-stock ] && [ "$pairs" != kernel-stock ]; then
 		phase "the same with the kernel drivers (xen-netback + xen-netfront), for comparison"
 	else
-		phase "booting Xen + dom0 with backend $b, guest frontend $f: xl create, ping, live network-attach, iperf3${b/kernel/}"
+		extra=; [ "$b" = xvif ] && extra=", xvif-netback status"
+		phase "booting Xen + dom0 with backend $b, guest frontend $f: xl create, ping, live network-attach, iperf3$extra"
 	fi
 	echo "(console: $DEMO/$pair/console.log)"
 	lab_qemu "$DEMO/$pair" "$b" "$f" "$s" 0 900; qrc=$?
