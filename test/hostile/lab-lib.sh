@@ -98,7 +98,9 @@ hostile_front_setup() {
 	# vif 1 must come up with no driver bound: the hostile tool is its
 	# frontend. Autoprobe off for the attach only.
 	lab_guest -t 20 'echo 0 > /sys/bus/xen/drivers_autoprobe' || lab_fail "guest: cannot turn off xen bus autoprobe"
-	lab_run timeout 60 xl network-attach "$LAB_GUEST" "$(lab_vif_spec "$HOSTILE_VIF")"; rc=$?
+	# xl network-attach takes one key=value per argument: split the spec.
+	# shellcheck disable=SC2046
+	lab_run timeout 60 xl network-attach "$LAB_GUEST" $(lab_vif_spec "$HOSTILE_VIF" | tr ',' ' '); rc=$?
 	lab_guest -t 20 'echo 1 > /sys/bus/xen/drivers_autoprobe'
 	[ $rc = 0 ] || lab_fail "xl network-attach of vif $HOSTILE_VIF failed (rc=$rc)"
 	lab_guest -t 20 "test -e /sys/bus/xen/devices/vif-$HOSTILE_VIF && ! test -e /sys/bus/xen/devices/vif-$HOSTILE_VIF/driver" ||
