@@ -46,20 +46,22 @@ static int nf_probe(struct xenbus_device *dev, const struct xenbus_device_id *id
 }
 
 /*
- * Remove (rmmod, device unplug): stop the stack's traffic first
- * (unregister_netdev closes the device: NAPI off, queues stopped), then
- * close the connection with the backend, then release the rings and
- * buffers; grants the backend still holds are ended later by the grant
- * table's deferred list, never reused.
+ * Remove (unbind, device unplug; rmmod once no device is bound): close the
+ * connection with the backend, stop traffic and release the rings and
+ * buffers (grants the backend still holds are ended later by the grant
+ * table's deferred list, never reused), then unregister the net device.
+ * The carrier goes off while the device is still registered: a carrier
+ * change after unregister_netdev would queue a link-watch event on a
+ * device about to be freed.
  */
 static void nf_remove(struct xenbus_device *dev)
 {
 	struct nf_dev *nf = dev_get_drvdata(&dev->dev);
 
-	if (nf->netdev->reg_state == NETREG_REGISTERED)
-		unregister_netdev(nf->netdev);
 	nf_bus_close(nf);
 	nf_disconnect(nf);
+	if (nf->netdev->reg_state == NETREG_REGISTERED)
+		unregister_netdev(nf->netdev);
 	rtnl_lock();
 	nf_queues_destroy(nf);
 	rtnl_unlock();

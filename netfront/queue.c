@@ -251,7 +251,9 @@ void nf_disconnect(struct nf_dev *nf)
 	struct net_device *netdev = nf->netdev;
 	unsigned int i;
 
-	netif_carrier_off(netdev);
+	/* Never a carrier change once unregistering: see nf_remove(). */
+	if (netdev->reg_state <= NETREG_REGISTERED)
+		netif_carrier_off(netdev);
 	clear_bit(NF_CONNECTED, &nf->flags);
 	/* After this no ndo_start_xmit runs or starts until we re-attach. */
 	netif_tx_lock_bh(netdev);
