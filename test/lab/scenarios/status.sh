@@ -7,11 +7,13 @@ lab_need_backend xvif
 lab_need_guest
 d=$LAB_DOMID
 vif=$(lab_vif_ifname "$d" 0)
-lab_run timeout 20 xvif-netback status > "$LAB_OUT/status.txt" 2>&1; rc=$?
+echo "+ xvif-netback status" >&2
+timeout 20 xvif-netback status > "$LAB_OUT/status.txt" 2>&1; rc=$?
 cat "$LAB_OUT/status.txt"
 [ $rc = 0 ] || lab_fail "xvif-netback status failed (rc=$rc): $(head -n 3 "$LAB_OUT/status.txt" | tr '\n' ' ')"
 grep -q "$vif" "$LAB_OUT/status.txt" || lab_fail "xvif-netback status does not list $vif"
-lab_run timeout 20 xvif-netback status --json > "$LAB_OUT/status.json" 2>"$LAB_OUT/status-json.err"; rc=$?
+echo "+ xvif-netback status --json" >&2
+timeout 20 xvif-netback status --json > "$LAB_OUT/status.json" 2>"$LAB_OUT/status-json.err"; rc=$?
 [ $rc = 0 ] || lab_fail "xvif-netback status --json failed (rc=$rc): $(head -n 3 "$LAB_OUT/status-json.err" | tr '\n' ' ')"
 grep -q "$vif" "$LAB_OUT/status.json" || lab_fail "xvif-netback status --json does not list $vif"
 lab_pass
