@@ -158,7 +158,8 @@ build_dom0() {
 		for b in comment physdev MASQUERADE standard tcp udp; do
 			copy_bin "$r" "/usr/lib/x86_64-linux-gnu/xtables/libxt_$b.so"
 		done
-		copy_modules "$r" nf_tables nft_compat nft_chain_nat nft_masq xt_MASQUERADE xt_comment \
+		# crc32c_generic: libcrc32c's soft dependency (nf_tables needs it; TCG has no crc32c-intel).
+		copy_modules "$r" crc32c_generic nf_tables nft_compat nft_chain_nat nft_masq xt_MASQUERADE xt_comment \
 			xt_physdev xt_tcpudp br_netfilter || return 1
 	fi
 	copy_modules "$r" xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd tun bridge xen-netback \
