@@ -1,10 +1,13 @@
 # netfront-backend-restart: xvif-netfront with the kernel backend. The
 # backend goes away and comes back: dom0 unbinds vif-D-0 from xen-netback
-# (backend state Closed, the vif's rings and grants go) and binds it again
-# (a new InitWait). The frontend must follow: Closed, then Initialising and
-# Connected again without a guest reboot or module reload, and traffic
-# resumes. dom0 plays the hotplug script's part for the new vifD.0 (bridge
-# port, hotplug-status=connected), as libxl only runs it at device creation.
+# and binds it again. xen-netback allows rebinding (allow_rebind): its
+# state node may stay Connected across the unbind, and the rebound backend
+# picks up the frontend's rings (seen in the lab: state stayed 4); a backend
+# that closes instead makes the frontend go Closed, then Initialising and
+# Connected again. Either way the frontend must end Connected without a
+# guest reboot or module reload, with traffic flowing. dom0 plays the
+# hotplug script's part for the new vifD.0 (bridge port,
+# hotplug-status=connected), as libxl only runs it at device creation.
 # Metrics: backend_restart_to_ping_s.
 # lab-timeout: 240
 lab_need_frontend xvif
@@ -20,9 +23,12 @@ echo "before: frontend state $(xenstore-read $fe/state), backend state $(xenstor
 
 t0=$(lab_now)
 lab_run sh -c "echo vif-$d-0 > $drv/unbind" || lab_fail "could not unbind vif-$d-0 from xen-netback"
-lab_wait 30 "frontend state 6 (Closed) after the backend went away" \
-	sh -c "[ \"\$(xenstore-read $fe/state)\" = 6 ]" || lab_fail "frontend did not close after the backend went away (state $(xenstore-read $fe/state))"
-sleep 2
+if lab_wait 10 "frontend state 6 (Closed) after the backend went away" \
+	sh -c "[ \"\$(xenstore-read $fe/state)\" = 6 ]"; then
+	lab_log "backend closed on unbind: the frontend closed too"
+else
+	lab_log "backend state $(xenstore-read $be/state) after unbind (rebind-capable backend); frontend state $(xenstore-read $fe/state)"
+fi
 lab_run sh -c "echo vif-$d-0 > $drv/bind" || lab_fail "could not bind vif-$d-0 to xen-netback again"
 vif=$(lab_vif_ifname "$d" 0)
 lab_wait 30 "dom0 interface $vif to come back" test -e "/sys/class/net/$vif" || lab_fail "no $vif after the rebind"
