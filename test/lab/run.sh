@@ -89,8 +89,13 @@ pairs=$(echo $pairs)
 
 mkdir -p "$BUILD/lab" "$RESULTS" "$LAB_RUNS"
 ln -sfn "$RUN_ID" "$BUILD/lab/runs/latest"
-# Keep the 8 newest run directories.
-ls -1d "$BUILD"/lab/runs/2*-* 2>/dev/null | head -n -8 | xargs -r rm -rf
+echo $$ > "$LAB_RUNS/pid"
+# Keep the 8 newest run directories, and any whose run.sh still runs.
+for old in $(ls -1d "$BUILD"/lab/runs/2*-* 2>/dev/null | head -n -8); do
+	p=$(cat "$old/pid" 2>/dev/null)
+	[ -n "$p" ] && kill -0 "$p" 2>/dev/null && continue
+	rm -rf "$old"
+done
 # Rows gather in the run directory; results.jsonl and lab.txt are replaced
 # at the end (and after each pair), so a concurrent run cannot interleave.
 FINAL_JSONL=$JSONL FINAL_LABTXT=$LABTXT
