@@ -223,6 +223,10 @@ hostile_front_finish() {
 hostile_back_setup() {
 	lab_need_backend kernel
 	[ -x "$HOSTILE_BACK_BIN" ] || lab_skip "xvif-evil-back is not in the dom0 image: run 'make -C test/hostile' before the lab"
+	# A fresh guest for each scenario: an attack that wedges the guest's
+	# netfront or xenbus (seen: stock netfront after an RX rsp_prod
+	# overflow never probed another vif) must fail its own scenario only.
+	lab_guest_down
 	lab_need_guest
 	HOSTILE_G0=$(hostile_guest_oopses)
 	[ "$HOSTILE_G0" != unknown ] || lab_fail "the guest's command channel does not answer before the attack"
