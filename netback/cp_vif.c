@@ -59,6 +59,8 @@ static int read_key(struct cp_vif *v, const char *dir, const char *key, char *bu
  *               keys valid, data path started)--> Connected
  *   InitWait --(frontend keys invalid / data path refused)--> Closed
  *   Connected --(frontend Closing, or a queue broke)--> Closing
+ *   Connected --(frontend Reconfiguring: xdp-headroom re-read)--> Reconfigured
+ *   Reconfigured --(frontend Connected again)--> Connected
  *   Connected/Closing --(frontend Closed or gone, online=0, domain dead)--> Closed
  *   Closed --(frontend Initialising again: restore, module reload)--> InitWait
  *   any --(online=0, domain dead, fatal setup error)--> Closed
@@ -421,6 +423,30 @@ static bool fe_gone(unsigned int s)
 	return s == XenbusStateClosed || s == XenbusStateUnknown || !xvif_state_known(s);
 }
 
+/*
+ * Linux netfront (5.9+) attaching or detaching an XDP program writes
+ * xdp-headroom, moves to Reconfiguring and waits (holding rtnl) for our
+ * Reconfigured; then it goes back to Connected. A bad value is the guest's
+ * error: log it (rate-limited), keep the headroom we had, still answer.
+ */
+static void reconfigure(struct cp_vif *v)
+{
+	char val[CP_VAL_MAX];
+	uint64_t h = 0;
+	int n = read_key(v, v->fe, "xdp-headroom", val, sizeof(val));
+
+	if (n != XVIF_XS_MISSING && (n < 0 || xvif_parse_uint(val, XVIF_XDP_HEADROOM_MAX, &h) < 0)) {
+		xvif_log_ratelimited(&v->rl, XVIF_LOG_WARN, "%s: xdp-headroom=%.40s: must be 0..%u; keeping %u",
+				     v->name, n < 0 ? "(unreadable)" : val, XVIF_XDP_HEADROOM_MAX,
+				     (unsigned int)v->fe_cfg.xdp_headroom);
+		h = v->fe_cfg.xdp_headroom;
+	}
+	v->fe_cfg.xdp_headroom = (uint16_t)h;
+	if (v->dp)
+		xvif_dp_vif_set_xdp_headroom(v->dp, (uint16_t)h);
+	set_state(v, XenbusStateReconfigured);
+}
+
 /* One transition if the inputs call for one. true: something moved. */
 static bool step(struct cp_vif *v)
 {
@@ -442,8 +468,17 @@ static bool step(struct cp_vif *v)
 		}
 		break;
 	case XenbusStateConnected:
-		if (fe_ready(fe))
+	case XenbusStateReconfigured:
+		if (fe == XenbusStateReconfiguring) {
+			if (v->state == XenbusStateConnected)
+				reconfigure(v);
 			break;
+		}
+		if (fe_ready(fe)) {
+			if (v->state == XenbusStateReconfigured)
+				set_state(v, XenbusStateConnected);
+			break;
+		}
 		teardown(v, true);
 		/* A frontend back at Initialising missed its Closed (coalesced
 		 * or skipped): close first, the next step serves it again. */

@@ -65,6 +65,11 @@ void xvif_dp_vif_stop(struct xvif_dp_vif *vif);
 /* The `rate` key changed: apply it live (have=false: unlimited). */
 void xvif_dp_vif_set_rate(struct xvif_dp_vif *vif, bool have, uint64_t bytes, uint64_t usec);
 
+/* The frontend reconfigured (Linux netfront attaching XDP writes
+ * xdp-headroom, then Reconfiguring): RX data starts at @headroom bytes into
+ * every slot from the next packet on. @headroom <= XVIF_XDP_HEADROOM_MAX. */
+void xvif_dp_vif_set_xdp_headroom(struct xvif_dp_vif *vif, uint16_t headroom);
+
 unsigned int xvif_dp_vif_num_queues(const struct xvif_dp_vif *vif);
 
 /* True once any queue of the vif is broken. */

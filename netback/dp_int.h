@@ -182,6 +182,9 @@ struct xvif_dp_vif {
 	uint64_t rate_bytes, rate_usec;
 	uint32_t rate_gen;
 
+	/* xdp-headroom: cfg.fe's value at start, then set live (atomic). */
+	uint16_t xdp_headroom;
+
 	bool stopping;          /* atomic: workers exit */
 	unsigned int nq;
 	struct xvif_dp_queue q[XVIF_MAX_QUEUES];

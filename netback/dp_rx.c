@@ -352,7 +352,7 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 	f.sg = fe->sg;
 	f.gso_tcpv4 = fe->gso_tcpv4;
 	f.gso_tcpv6 = fe->gso_tcpv6;
-	f.xdp_headroom = fe->xdp_headroom;
+	f.xdp_headroom = __atomic_load_n(&q->vif->xdp_headroom, __ATOMIC_RELAXED);
 	f.hash_extra = q->snap.hashing;
 
 	while (budget > 0 && q->rxq.head) {

@@ -217,6 +217,7 @@ int xvif_dp_vif_start_ops(const struct xvif_dp_vif_cfg *cfg, const struct xvif_d
 		return -ENOMEM;
 	}
 	vif->cfg = *cfg;
+	vif->xdp_headroom = cfg->fe.xdp_headroom;
 	snprintf(vif->name, sizeof(vif->name), "%s", cfg->name ? cfg->name : "xvif");
 	vif->cfg.name = vif->name;
 	vif->ops = ops;
@@ -291,6 +292,17 @@ void xvif_dp_vif_set_rate(struct xvif_dp_vif *vif, bool have, uint64_t bytes, ui
 	vif->rate_usec = usec;
 	__atomic_store_n(&vif->rate_gen, vif->rate_gen + 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vif->sh.lock);
+	for (i = 0; i < vif->nq; i++)
+		xvif_dp_queue_wake(&vif->q[i]);
+}
+
+void xvif_dp_vif_set_xdp_headroom(struct xvif_dp_vif *vif, uint16_t headroom)
+{
+	unsigned int i;
+
+	if (headroom > XVIF_XDP_HEADROOM_MAX)
+		headroom = XVIF_XDP_HEADROOM_MAX;
+	__atomic_store_n(&vif->xdp_headroom, headroom, __ATOMIC_RELAXED);
 	for (i = 0; i < vif->nq; i++)
 		xvif_dp_queue_wake(&vif->q[i]);
 }

@@ -56,6 +56,8 @@ void fake_xs_tap_reset(void);
 /* ---- data path ---- */
 struct fake_xs_dp {
 	unsigned int starts, stops, set_rates, live;
+	unsigned int set_xdps;
+	uint16_t xdp_headroom;      /* last set_xdp_headroom */
 	struct xvif_dp_vif_cfg last_cfg;
 	bool rate_have;
 	uint64_t rate_bytes, rate_usec;

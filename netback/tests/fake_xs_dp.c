@@ -61,6 +61,13 @@ void xvif_dp_vif_set_rate(struct xvif_dp_vif *vif, bool have, uint64_t bytes, ui
 	fake_xs_dp.rate_usec = usec;
 }
 
+void xvif_dp_vif_set_xdp_headroom(struct xvif_dp_vif *vif, uint16_t headroom)
+{
+	(void)vif;
+	fake_xs_dp.set_xdps++;
+	fake_xs_dp.xdp_headroom = headroom;
+}
+
 unsigned int xvif_dp_vif_num_queues(const struct xvif_dp_vif *vif)
 {
 	return vif->cfg.fe.num_queues;

@@ -537,6 +537,49 @@ static void rate_live(void **state)
 	assert_string_equal(be_get(e, "state"), "4");
 }
 
+/* Linux netfront attaching XDP: xdp-headroom, Reconfiguring; we answer
+ * Reconfigured with the new headroom applied live, then Connected again. A
+ * bad value keeps the old headroom and is still answered (the guest waits
+ * holding rtnl). The data path is never restarted. */
+static void xdp_reconfigure(void **state)
+{
+	struct env *e = *state;
+
+	bring_up(e, 1);
+	assert_string_equal(be_get(e, "state"), "4");
+	fe_set(e, "xdp-headroom", "256");
+	fe_set(e, "state", "7");
+	pump(e);
+	assert_string_equal(be_get(e, "state"), "8");
+	assert_int_equal(fake_xs_dp.set_xdps, 1);
+	assert_int_equal(fake_xs_dp.xdp_headroom, 256);
+	fe_set(e, "state", "4");
+	pump(e);
+	assert_string_equal(be_get(e, "state"), "4");
+	/* Detach: headroom 0 (key removed). */
+	fake_xs_del(e->xs, FE "/xdp-headroom");
+	fe_set(e, "state", "7");
+	pump(e);
+	assert_string_equal(be_get(e, "state"), "8");
+	assert_int_equal(fake_xs_dp.xdp_headroom, 0);
+	fe_set(e, "state", "4");
+	pump(e);
+	/* Hostile value: answered, old headroom (0) kept. */
+	fe_set(e, "xdp-headroom", "99999999999");
+	fe_set(e, "state", "7");
+	pump(e);
+	assert_string_equal(be_get(e, "state"), "8");
+	assert_int_equal(fake_xs_dp.set_xdps, 3);
+	assert_int_equal(fake_xs_dp.xdp_headroom, 0);
+	/* Frontend closes from Reconfiguring: torn down like from Connected. */
+	fe_set(e, "state", "5");
+	pump(e);
+	assert_string_equal(be_get(e, "state"), "5");
+	assert_int_equal(fake_xs_dp.starts, 1);
+	assert_int_equal(fake_xs_dp.live, 0);
+	assert_state_history_legal(e);
+}
+
 static void broken_queue_closes(void **state)
 {
 	struct env *e = *state;
@@ -856,6 +899,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(directory_removed_while_connected, setup, teardown),
 		cmocka_unit_test_setup_teardown(domain_death, setup, teardown),
 		cmocka_unit_test_setup_teardown(rate_live, setup, teardown),
+		cmocka_unit_test_setup_teardown(xdp_reconfigure, setup, teardown),
 		cmocka_unit_test_setup_teardown(broken_queue_closes, setup, teardown),
 		cmocka_unit_test_setup_teardown(state_flapping_stepwise, setup, teardown),
 		cmocka_unit_test_setup_teardown(flap_coalesced_reconnect, setup, teardown),

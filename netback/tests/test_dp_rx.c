@@ -250,6 +250,31 @@ static void rx_xdp_headroom(void **state)
 	stop(ff);
 }
 
+/* xdp-headroom set live (frontend Reconfiguring): the next packet uses it. */
+static void rx_xdp_headroom_live(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff;
+	struct xvif_rxr_pkt pkt;
+
+	(void)state;
+	ff = start(&o);
+	ff_rx_post(ff, 0, 8);
+	ff_frame(frame, 1000, 4, XVIF_IPPROTO_TCP, 7);
+	ff_tap_write(ff, 0, NULL, frame, 1000);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_rx_recv(ff, 0, got, sizeof(got), &pkt), 1000);
+	assert_int_equal(pkt.seg[0].len, 1000);      /* no headroom yet */
+	xvif_dp_vif_set_xdp_headroom(ff->vif, 512);
+	ff->o.xdp = 512; /* the test frontend now expects it too */
+	ff_tap_write(ff, 0, NULL, frame, 1000);
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_rx_recv(ff, 0, got, sizeof(got), &pkt), 1000);
+	assert_memory_equal(got, frame, 1000);
+	assert_int_equal(pkt.seg[0].len, 512 + 1000);
+	stop(ff);
+}
+
 /*
  * No buffers posted: the packet waits, the engine asks for an event once
  * enough buffers are there (req_event), and delivers when they come.
@@ -648,6 +673,7 @@ int main(void)
 		cmocka_unit_test(rx_csum_filled_for_no_csum_offload),
 		cmocka_unit_test(rx_partial_csum_passed),
 		cmocka_unit_test(rx_xdp_headroom),
+		cmocka_unit_test(rx_xdp_headroom_live),
 		cmocka_unit_test(rx_waits_for_buffers),
 		cmocka_unit_test(rx_batched_copy),
 		cmocka_unit_test(rx_split_event_channels),
