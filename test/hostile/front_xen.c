@@ -175,6 +175,10 @@ int ef_write_keys(struct evil_front *f)
 		if (hx_write_uint(f->xs, f->fe_path, "ctrl-ring-ref", f->ctrl_ref) ||
 		    hx_write_uint(f->xs, f->fe_path, "event-channel-ctrl", (unsigned long)f->ctrl_port))
 			return -1;
+	} else {
+		/* An earlier run's control ring is gone with its process. */
+		hx_write(f->xs, f->fe_path, "ctrl-ring-ref", NULL);
+		hx_write(f->xs, f->fe_path, "event-channel-ctrl", NULL);
 	}
 	return 0;
 }

@@ -96,6 +96,10 @@ hostile_front_setup() {
 	HOSTILE_SNAP0=$snap
 	lab_log "daemon before: fds gntdev-maps rss_kb = $snap"
 	mkdir -p "$LAB_OUT/hostile"
+	# A scenario that failed before its detach leaves vif 1 behind.
+	if xenstore-exists "$(hostile_be_dir)"; then
+		lab_run timeout 60 xl network-detach "$LAB_GUEST" "$HOSTILE_VIF"
+	fi
 	lab_check "could not make bridge xenbr$HOSTILE_VIF" lab_bridge "$HOSTILE_VIF"
 	# vif 1 must come up with no driver bound: the hostile tool is its
 	# frontend. Autoprobe off for the attach only.
