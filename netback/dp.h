@@ -47,6 +47,13 @@ struct xvif_dp_vif_cfg {
 	int tap_fd[XVIF_MAX_QUEUES];
 	xvif_dp_broken_fn on_broken;
 	void *on_broken_arg;
+	/* Adopt a ring an earlier run of the daemon served (restart, upgrade,
+	 * crash): the frontend stays Connected. Indices are recovered from the
+	 * shared ring (see dp_ring.c: responses are only pushed at packet
+	 * boundaries, so req_cons = rsp_prod_pvt = sring->rsp_prod), a
+	 * producer more than a ring ahead marks the queue broken instead of
+	 * failing the start, and both rings are notified once workers run. */
+	bool adopt;
 };
 
 /*
