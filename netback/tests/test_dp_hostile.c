@@ -602,6 +602,80 @@ static void tx_bad_grant_fails_only_its_packet(void **state)
 	stop(ff);
 }
 
+/*
+ * Per-segment grant-copy status, wherever the failing slot sits: in a
+ * batch of three packets the middle one is a GSO packet (data slot 0, an
+ * extra-info slot, data slots 1-3, one of them zero-length so it has no
+ * copy segment); one data slot's grant is bad, at each position in turn
+ * and of each kind. Only that packet fails: ERROR for each of its data
+ * slots, NULL for the extra, nothing on the TAP; its neighbours in the
+ * same grant-copy call arrive intact; the vif stays up.
+ */
+static void tx_grant_copy_status_each_slot(void **state)
+{
+	static const uint16_t rest[] = { 0, 3000, 3000 }; /* slot 0 gets the other 3000 */
+	struct ff *ff = start_default();
+	struct ff_tx t = { .nslots = 4, .slot_len = rest, .flags = XEN_NETTXF_csum_blank,
+			   .gso_type = XEN_NETIF_GSO_TYPE_TCPV4, .gso_size = 1400 };
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[16];
+	unsigned int pos, k, n, errs = 0;
+	RING_IDX p;
+	uint32_t gref;
+
+	(void)state;
+	for (pos = 0; pos < 4; pos++) {
+		if (pos == 1)
+			continue; /* the zero-length slot: nothing is copied from it */
+		ff_frame(frame, 700, 4, XVIF_IPPROTO_UDP, 10 + pos);
+		ff_tx_queue(ff, 0, frame, 700, NULL);
+		p = ff->q[0].tx.req_prod_pvt;
+		ff_frame(frame, 9000, 4, XVIF_IPPROTO_TCP, 20 + pos);
+		assert_int_equal(ff_tx_queue(ff, 0, frame, 9000, &t), 5);
+		/* Data slot 0 is request p, the extra p + 1, data slot k p + 1 + k. */
+		gref = RING_GET_REQUEST(&ff->q[0].tx, pos == 0 ? p : p + 1 + pos)->gref;
+		switch (pos) {
+		case 0:
+			fake_gnt_set(&ff->fx, gref, FAKE_GNT_REVOKED);
+			break;
+		case 2:
+			ff->fx.owner[gref] = FF_DOMID + 1;
+			break;
+		default:
+			fake_gnt_set(&ff->fx, gref, FAKE_GNT_INVALID);
+			break;
+		}
+		ff_frame(frame, 800, 4, XVIF_IPPROTO_UDP, 30 + pos);
+		ff_tx_queue(ff, 0, frame, 800, NULL);
+		ff_tx_push(ff, 0);
+		ff->fx.copy_calls = 0;
+		ff_run(ff, 0, 8);
+		assert_int_equal(ff->fx.copy_calls, 1); /* all three in one call */
+		errs++;
+		assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_GNT_ERR), errs);
+		n = ff_tx_rsp(ff, 0, rsp, 16);
+		assert_int_equal(n, 7);
+		assert_int_equal(rsp[0].status, XEN_NETIF_RSP_OKAY);
+		assert_int_equal(rsp[1].status, XEN_NETIF_RSP_ERROR);
+		assert_int_equal(rsp[2].status, XEN_NETIF_RSP_NULL);
+		for (k = 3; k < 6; k++)
+			assert_int_equal(rsp[k].status, XEN_NETIF_RSP_ERROR);
+		assert_int_equal(rsp[6].status, XEN_NETIF_RSP_OKAY);
+		ff_frame(frame, 700, 4, XVIF_IPPROTO_UDP, 10 + pos);
+		assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 700);
+		assert_memory_equal(got, frame, 700);
+		ff_frame(frame, 800, 4, XVIF_IPPROTO_UDP, 30 + pos);
+		assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 800);
+		assert_memory_equal(got, frame, 800);
+		assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+		/* Restore the grant for the next round's fresh pages. */
+		ff->fx.owner[gref] = FF_DOMID;
+	}
+	assert_false(xvif_dp_vif_broken(ff->vif));
+	still_works(ff, 0);
+	stop(ff);
+}
+
 static void rx_revoked_buffer_error_response(void **state)
 {
 	struct ff *ff = start_default();
@@ -917,6 +991,7 @@ int main(void)
 		cmocka_unit_test(gso_size_zero_or_absurd_type_dropped),
 		cmocka_unit_test(tx_bad_grants_error_response),
 		cmocka_unit_test(tx_bad_grant_fails_only_its_packet),
+		cmocka_unit_test(tx_grant_copy_status_each_slot),
 		cmocka_unit_test(rx_revoked_buffer_error_response),
 		cmocka_unit_test(copy_call_failure_errors_batch),
 		cmocka_unit_test(frontend_vanishes_mid_transfer),
