@@ -8,19 +8,30 @@
 #
 #   dom0: xvif-netback ---- vif 0 (xenbr0) ---- guest eth0: netfront, command channel
 #                      \--- vif 1 (xenbr1) ---- guest: NO driver bound;
-#                                               xvif-evil-front plays netfront
+#                      |                        xvif-evil-front plays netfront
+#                      \--- vif 8 (xenbr8) ---- "innocent": a second guest
+#                                               domain, stock netfront
 #
-#   hostile_front_setup          attach vif 1 with no netfront bound, take
+#   hostile_front_setup          start the innocent guest (kept for the
+#                                boot's later hostile-frontend scenarios),
+#                                attach vif 1 with no netfront bound, take
 #                                the daemon's fd / gntdev-map / RSS snapshot
+#                                (the daemon and its child processes)
 #   hostile_front_run A V [EXPECT] [traffic]
-#                                one attack; then: daemon alive, vif 0 still
-#                                pings, the result is as designed (EXPECT:
-#                                auto (from the plan), alive, closed, refuse,
-#                                connect, any), and vif 1 recovers: a sanity
-#                                run reconnects and gets every frame answered
-#   hostile_front_finish         detach vif 1; the daemon holds no more fds or
-#                                grant mappings than before; no new dom0 or
-#                                guest kernel BUG/Oops/WARNING; PASS
+#                                one attack; then: daemon alive, the
+#                                innocent guest's vif and the attacked
+#                                guest's vif 0 still ping, the result is as
+#                                designed (EXPECT: auto (from the plan),
+#                                alive, closed, refuse, connect, any), a
+#                                daemon child that died is named in the log,
+#                                and vif 1 recovers: a sanity run reconnects
+#                                and gets every frame answered
+#   hostile_front_finish         detach vif 1; the daemon (with children)
+#                                holds no more fds or grant mappings than
+#                                before; no new dom0 or guest kernel
+#                                BUG/Oops/WARNING; PASS. The innocent guest
+#                                goes when no later hostile-frontend
+#                                scenario of this boot needs it.
 #
 # Hostile backend (frontend table), on the kernel-stock and kernel-xvif pairs
 # (vif 0 stays on the stock backend; xvif-evil-back creates vif 7 under
@@ -39,6 +50,10 @@ HOSTILE_FRONT_BIN=/xvif/build/hostile/xvif-evil-front   # in the guest
 HOSTILE_MODS=/xvif/build/hostile/guest-modules            # in the guest
 HOSTILE_BACK_BIN=/xvif/build/hostile/xvif-evil-back     # in dom0
 HOSTILE_VIF=1
+# The innocent guest: a second domain with one vif, devid 8 (xenbr8,
+# 10.0.8.2), served by the same xvif-netback.
+HOSTILE_INNOCENT=innocent
+HOSTILE_INNOCENT_VIF=8
 HOSTILE_BACK_VIF=7
 # How long the tools wait for the peer's answer and run floods (seconds):
 # TCG makes a xenstore round trip and a vif handshake slow.
@@ -69,16 +84,90 @@ hostile_guest_oopses() {
 	printf '%s\n' "$out" | tail -n1
 }
 
-# "fds gntdev_maps rss_kb" of the running xvif-netback.
-hostile_daemon_snap() {
-	local p
+# xvif-netback and its descendants (per-vif worker processes under
+# --isolation=process), one pid a line, the daemon first.
+hostile_daemon_tree() {
+	local p kids k next
 	p=$(lab_daemon_pid) && [ -n "$p" ] && [ -d "/proc/$p" ] || return 1
-	echo "$(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 | wc -l) $(grep -c gntdev "/proc/$p/maps") $(awk '/^VmRSS/{print $2}' "/proc/$p/status")"
+	echo "$p"
+	kids=$p
+	while [ -n "$kids" ]; do
+		next=
+		for k in $kids; do
+			# Every thread's children (CONFIG_PROC_CHILDREN, on in
+			# the Debian kernel).
+			next="$next $(cat /proc/"$k"/task/*/children 2>/dev/null)"
+		done
+		# shellcheck disable=SC2086,SC2116 # squeeze to "" when none
+		kids=$(echo $next)
+		for k in $kids; do echo "$k"; done
+	done
+}
+
+# "fds gntdev_maps rss_kb procs" of the running xvif-netback, summed over
+# the daemon and its descendants.
+hostile_daemon_snap() {
+	local pids p fds=0 maps=0 rss=0 n=0 r
+	pids=$(hostile_daemon_tree) || return 1
+	for p in $pids; do
+		[ -d "/proc/$p" ] || continue
+		n=$((n + 1))
+		fds=$((fds + $(find "/proc/$p/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)))
+		r=$(grep -c gntdev "/proc/$p/maps" 2>/dev/null)
+		maps=$((maps + ${r:-0}))
+		r=$(awk '/^VmRSS/{print $2}' "/proc/$p/status" 2>/dev/null)
+		rss=$((rss + ${r:-0}))
+	done
+	echo "$fds $maps $rss $n"
 }
 
 hostile_be_dir() { echo "/local/domain/0/backend/vif/$LAB_DOMID/$HOSTILE_VIF"; }
 
 # ---- hostile frontend ---------------------------------------------------
+
+hostile_innocent_ip() { echo "10.0.$HOSTILE_INNOCENT_VIF.2"; }
+
+# The innocent guest: started once, reused by the boot's later
+# hostile-frontend scenarios. Same kernel and initramfs as the lab guest,
+# one vif on xvif-netback.
+hostile_innocent_up() {
+	local spec
+	if xl domid "$HOSTILE_INNOCENT" >/dev/null 2>&1; then
+		ping -c 2 -W 2 "$(hostile_innocent_ip)" >/dev/null 2>&1 && return 0
+		lab_log "innocent guest runs but does not ping: re-creating it"
+		lab_run timeout 60 xl destroy "$HOSTILE_INNOCENT"
+	fi
+	lab_bridge "$HOSTILE_INNOCENT_VIF" || { echo "could not make bridge xenbr$HOSTILE_INNOCENT_VIF"; return 1; }
+	spec=$(printf 'devid=%s,mac=00:16:3e:00:%02x:02,bridge=xenbr%s,script=%s' \
+		"$HOSTILE_INNOCENT_VIF" "$HOSTILE_INNOCENT_VIF" "$HOSTILE_INNOCENT_VIF" "$(lab_vif_script)")
+	lab_guest_cfg 1 | sed -e "s/^name = .*/name = \"$HOSTILE_INNOCENT\"/" -e "s|^vif = .*|vif = [ '$spec' ]|" \
+		> /tmp/innocent.cfg
+	cat /tmp/innocent.cfg
+	lab_run timeout 180 xl create /tmp/innocent.cfg || { echo "xl create of the innocent guest failed"; return 1; }
+	lab_wait 120 "the innocent guest to answer ping on $(hostile_innocent_ip)" ping -c1 -W1 "$(hostile_innocent_ip)"
+}
+
+# After the scenario: keep the innocent guest if a later scenario of this
+# boot is a hostile-frontend one, else destroy it (other suites' scenarios
+# expect one guest).
+hostile_innocent_maybe_down() {
+	local s later=0 seen=0
+	for s in $(sed -n 's/.*xvif_scenarios=\([^ ]*\).*/\1/p' /proc/cmdline | tr '+' ' '); do
+		if [ $seen = 1 ] && grep -q '^hostile_front_setup' "/lab/scenarios/$s.sh" 2>/dev/null; then later=1; fi
+		[ "$s" = "$LAB_SCN" ] && seen=1
+	done
+	[ $later = 1 ] && return 0
+	xl domid "$HOSTILE_INNOCENT" >/dev/null 2>&1 || return 0
+	lab_run timeout 60 xl destroy "$HOSTILE_INNOCENT"
+}
+
+# The innocent guest and the attacked guest's vif 0 still pass traffic.
+hostile_innocents_ping() {
+	ping -c 3 -i 0.3 -W 2 "$(hostile_innocent_ip)" >/dev/null ||
+		lab_fail "$1: the innocent guest's vif (domain $HOSTILE_INNOCENT, vif $HOSTILE_INNOCENT_VIF) no longer passes traffic (ping $(hostile_innocent_ip))"
+	ping -c 3 -i 0.3 -W 2 10.0.0.2 >/dev/null ||
+		lab_fail "$1: the attacked guest's own vif 0 no longer passes traffic (ping 10.0.0.2)"
+}
 
 hostile_front_setup() {
 	local snap rc
@@ -90,11 +179,12 @@ hostile_front_setup() {
 	lab_guest -t 20 "insmod $HOSTILE_MODS/xen-gntalloc.ko 2>/dev/null; insmod $HOSTILE_MODS/xen-evtchn.ko 2>/dev/null;
 		test -c /dev/xen/gntalloc && test -c /dev/xen/evtchn && test -c /dev/xen/xenbus" ||
 		lab_fail "guest: /dev/xen/gntalloc, /dev/xen/evtchn or /dev/xen/xenbus missing after insmod"
+	hostile_innocent_up || lab_fail "the innocent guest (second domain, vif $HOSTILE_INNOCENT_VIF) did not come up"
 	HOSTILE_G0=$(hostile_guest_oopses)
 	HOSTILE_D0=$(hostile_dom0_oopses)
 	snap=$(hostile_daemon_snap) || lab_fail "xvif-netback is not running before the attack"
 	HOSTILE_SNAP0=$snap
-	lab_log "daemon before: fds gntdev-maps rss_kb = $snap"
+	lab_log "daemon before: fds gntdev-maps rss_kb procs = $snap"
 	mkdir -p "$LAB_OUT/hostile"
 	# A scenario that failed before its detach leaves vif 1 behind.
 	if xenstore-exists "$(hostile_be_dir)"; then
@@ -130,8 +220,10 @@ hostile_front_tool() {
 
 # hostile_front_run ATTACK VARIANT [EXPECT] [traffic]
 hostile_front_run() {
-	local a=$1 v=$2 expect=${3:-auto} traffic=${4:-} pp='' oc be want='' got
+	local a=$1 v=$2 expect=${3:-auto} traffic=${4:-} pp='' oc be want='' got tree0 log0
 	lab_log "attack $a/$v (expect $expect)"
+	tree0=$(hostile_daemon_tree | tr '\n' ' ')
+	log0=$(wc -l < "$LAB_DAEMON_LOG" 2>/dev/null || echo 0)
 	if [ "$traffic" = traffic ]; then
 		# dom0 -> guest traffic on the attacked vif: ARP and pings the
 		# backend must queue for (or drop at) the guest.
@@ -149,7 +241,8 @@ hostile_front_run() {
 	*) lab_fail "$a/$v: xvif-evil-front could not reach the point of attack (rc=$HOSTILE_RC): $HOSTILE_JSON";;
 	esac
 	lab_daemon_alive || lab_fail "$a/$v: xvif-netback died"
-	ping -c 3 -i 0.3 -W 2 10.0.0.2 >/dev/null || lab_fail "$a/$v: the innocent vif 0 no longer passes traffic (ping 10.0.0.2)"
+	hostile_innocents_ping "$a/$v"
+	hostile_front_children "$a/$v" "$tree0" "$log0"
 	oc=$(hostile_field "$HOSTILE_JSON" outcome)
 	be=$(hostile_field "$HOSTILE_JSON" backend_state)
 	if [ "$expect" = auto ]; then
@@ -182,6 +275,22 @@ hostile_front_run() {
 	hostile_front_recover "$a/$v"
 }
 
+# hostile_front_children WHAT TREE0 LOG0: a daemon child process (a per-vif
+# worker) that is gone after the attack must be named in the daemon's log
+# since line LOG0 (the vif closed with a reason, the daemon alive).
+hostile_front_children() {
+	local p now
+	now=" $(hostile_daemon_tree | tr '\n' ' ') "
+	for p in $2; do
+		case "$now" in *" $p "*) continue;; esac
+		if tail -n +"$(($3 + 1))" "$LAB_DAEMON_LOG" | grep -w -- "$p" > /tmp/hostile-child.txt; then
+			hostile_note "$1: daemon child $p ended: $(tail -n 2 /tmp/hostile-child.txt | tr '\n' ' ')"
+		else
+			lab_fail "$1: daemon child process $p vanished and the daemon's log does not say why"
+		fi
+	done
+}
+
 # The attacked vif comes back: a fresh, honest run reconnects it and gets
 # every baseline frame answered OKAY.
 hostile_front_recover() {
@@ -194,14 +303,16 @@ hostile_front_recover() {
 }
 
 hostile_front_compare() {
-	local snap f0 m0 r0 f1 m1 r1 g1 d1
+	local snap f0 m0 r0 n0 f1 m1 r1 n1 g1 d1
 	snap=$(hostile_daemon_snap) || lab_fail "xvif-netback is not running after the scenario"
-	read -r f0 m0 r0 <<< "$HOSTILE_SNAP0"
-	read -r f1 m1 r1 <<< "$snap"
-	lab_log "daemon after: fds gntdev-maps rss_kb = $snap (before: $HOSTILE_SNAP0)"
+	read -r f0 m0 r0 n0 <<< "$HOSTILE_SNAP0"
+	read -r f1 m1 r1 n1 <<< "$snap"
+	lab_log "daemon after: fds gntdev-maps rss_kb procs = $snap (before: $HOSTILE_SNAP0)"
 	lab_metric daemon_fds_delta $((f1 - f0))
 	lab_metric daemon_gntdev_maps_delta $((m1 - m0))
 	lab_metric daemon_rss_delta_kb $((r1 - r0))
+	lab_metric daemon_procs_delta $((n1 - n0))
+	[ "$n1" = "$n0" ] || lab_fail "xvif-netback has $n1 processes after the scenario, $n0 before (a worker left behind or lost): $(hostile_daemon_tree | tr '\n' ' ')"
 	[ "$f1" = "$f0" ] || lab_fail "xvif-netback leaked file descriptors: $f0 before, $f1 after (ls -l /proc/$(lab_daemon_pid)/fd)"
 	[ "$m1" = "$m0" ] || lab_fail "xvif-netback leaked grant mappings: $m0 gntdev mappings before, $m1 after"
 	[ $((r1 - r0)) -le $HOSTILE_RSS_SLACK_KB ] || lab_fail "xvif-netback RSS grew by $((r1 - r0)) KiB (more than $HOSTILE_RSS_SLACK_KB)"
@@ -219,6 +330,7 @@ hostile_front_finish() {
 	# The daemon frees a vif's resources once its directory is gone.
 	sleep 1
 	hostile_front_compare
+	hostile_innocent_maybe_down
 	lab_pass "$HOSTILE_NOTES"
 }
 

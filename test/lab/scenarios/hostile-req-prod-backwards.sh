@@ -1,10 +1,12 @@
 # hostile-req-prod-backwards: req_prod moved backwards on the TX ring (vif closed) and on the RX ring under traffic
 # xvif-evil-front (test/hostile) plays vif 1's frontend in the guest against
-# xvif-netback; after each variant: the daemon is alive, vif 0 still passes
-# traffic, the result is as designed, an honest frontend reconnects vif 1; at
-# the end no fd / grant-mapping leak, bounded RSS, no kernel BUG/WARN (see
-# test/hostile/lab-lib.sh).
-# Metrics: daemon_fds_delta, daemon_gntdev_maps_delta, daemon_rss_delta_kb.
+# xvif-netback; after each variant: the daemon is alive, a second, innocent
+# guest's vif and the attacked guest's vif 0 still pass traffic, the result
+# is as designed, an honest frontend reconnects vif 1; at the end no fd /
+# grant-mapping / process leak (daemon and its children), bounded RSS, no
+# kernel BUG/WARN (see test/hostile/lab-lib.sh).
+# Metrics: daemon_fds_delta, daemon_gntdev_maps_delta, daemon_rss_delta_kb,
+# daemon_procs_delta.
 # lab-timeout: 300
 . /xvif/test/hostile/lab-lib.sh 2>/dev/null ||
 	lab_skip "test/hostile/lab-lib.sh is not in the dom0 image: run make -C test/hostile before the lab"
