@@ -11,30 +11,11 @@
 # lab-timeout: 240
 lab_need_backend xvif
 lab_need_frontend stock
+. /lab/scenarios/lib/hotplug.sh
 [ -x /etc/xen/scripts/xvif-nat ] || lab_fail "xvif's hotplug scripts are not installed in dom0"
 command -v iptables >/dev/null ||
 	lab_skip "dom0 has no iptables (nat mode's MASQUERADE rule needs it): the lab image lacks xtables-nft-multi"
-# crc32c_generic first: libcrc32c (nf_tables) needs it and busybox modprobe ignores softdeps.
-lab_run modprobe -a crc32c_generic nf_tables nft_compat nft_chain_nat nft_masq xt_MASQUERADE xt_comment 2>&1 || true
-HLOG=/var/log/xen/xen-hotplug.log
-probe() {
-	cat >"/tmp/probe-$1" <<-PROBE
-	#!/bin/bash
-	/etc/xen/scripts/xvif-$1 "\$@"; rc=\$?
-	echo "\$1 rc=\$rc status=\$(xenstore-read "\$XENBUS_PATH/hotplug-status" 2>/dev/null) error=\$(xenstore-read "\$XENBUS_PATH/hotplug-error" 2>/dev/null)" >>/tmp/probe-$1.log
-	exit \$rc
-	PROBE
-	chmod +x "/tmp/probe-$1"
-	: >"/tmp/probe-$1.log"
-}
-# forget_failed D N: a failed network-attach leaves the vif in xenstore (libxl
-# 4.17 does not remove it); xl network-detach does, as an admin would.
-forget_failed() {
-	lab_run timeout 60 xl network-detach "$LAB_GUEST" "$2" || echo "xl network-detach $2: rc=$?"
-	lab_wait 30 "backend/vif/$1/$2 to go" sh -c "! xenstore-exists /local/domain/0/backend/vif/$1/$2" ||
-		lab_fail "backend/vif/$1/$2 still exists 30 s after xl network-detach of the failed vif"
-}
-xvif_rules() { { iptables -w -S; iptables -w -t nat -S; } 2>/dev/null | grep -c "xvif:$1" || true; }
+hotplug_modules nft_chain_nat nft_masq xt_MASQUERADE xt_comment
 
 lab_need_guest
 d=$LAB_DOMID
