@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Watch dispatch, coalescing and the vif table. See cp_daemon.h. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cp_daemon.h"
 #include "cp_vif.h"
+#include "tap.h"
 #include "xenbus_states.h"
 
 /* Largest domid a frontend can have (DOMID_FIRST_RESERVED - 1). */
@@ -37,6 +41,7 @@ int cp_daemon_init(struct cp_daemon *d, struct cp_xs *xs, struct cp_dom *dom, un
 	d->broken_efd = -1;
 	d->rl.interval_ms = XVIF_RATELIMIT_INTERVAL_MS;
 	d->rl.burst = XVIF_RATELIMIT_BURST;
+	snprintf(d->vif_dir, sizeof(d->vif_dir), "%s", CP_VIF_DIR_DEFAULT);
 	d->caps = (struct xvif_be_caps){
 		.max_queues = cp_max_queues(sysconf(_SC_NPROCESSORS_ONLN), max_queues),
 		.sg = true,
@@ -79,6 +84,153 @@ fail:
 	close(d->broken_efd);
 	d->broken_efd = -1;
 	return -1;
+}
+
+/* ---- TAP records ---- */
+
+static int record_path(const struct cp_daemon *d, uint32_t domid, uint32_t devid, char *buf, size_t len)
+{
+	return (size_t)snprintf(buf, len, "%s/%u.%u", d->vif_dir, domid, devid) >= len ? -1 : 0;
+}
+
+/* mkdir -p of d->vif_dir, 0700 for what we make. */
+static int make_vif_dir(const struct cp_daemon *d)
+{
+	char p[CP_XS_PATH_MAX];
+	size_t i;
+
+	snprintf(p, sizeof(p), "%s", d->vif_dir);
+	for (i = 1; p[i]; i++) {
+		if (p[i] != '/')
+			continue;
+		p[i] = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return -1;
+		p[i] = '/';
+	}
+	return mkdir(p, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int cp_record_write(struct cp_daemon *d, uint32_t domid, uint32_t devid, const char *ifname, int ifindex)
+{
+	char path[CP_XS_PATH_MAX], tmp[CP_XS_PATH_MAX + 8], buf[64];
+	int fd, n, e;
+
+	if (record_path(d, domid, devid, path, sizeof(path)) < 0 || make_vif_dir(d) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	n = snprintf(buf, sizeof(buf), "ifname=%s ifindex=%d\n", ifname, ifindex);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	if (write(fd, buf, (size_t)n) != n || close(fd) < 0 || rename(tmp, path) < 0) {
+		e = errno ? errno : EIO;
+		unlink(tmp);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int cp_record_read(struct cp_daemon *d, uint32_t domid, uint32_t devid, char ifname[16], int *ifindex)
+{
+	char path[CP_XS_PATH_MAX], buf[64], name[16], tail;
+	ssize_t n;
+	int fd, idx;
+
+	if (record_path(d, domid, devid, path, sizeof(path)) < 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		goto bad;
+	buf[n] = '\0';
+	if (sscanf(buf, "ifname=%15s ifindex=%d%c", name, &idx, &tail) != 3 || tail != '\n' || idx <= 0 ||
+	    !xvif_ifname_valid(name))
+		goto bad;
+	snprintf(ifname, 16, "%s", name);
+	*ifindex = idx;
+	return 0;
+bad:
+	xvif_log(XVIF_LOG_WARN, "%s: not a TAP record of ours (ignored and removed)", path);
+	unlink(path);
+	return -1;
+}
+
+void cp_record_remove(struct cp_daemon *d, uint32_t domid, uint32_t devid)
+{
+	char path[CP_XS_PATH_MAX];
+
+	if (record_path(d, domid, devid, path, sizeof(path)) == 0 && unlink(path) < 0 && errno != ENOENT)
+		xvif_log(XVIF_LOG_WARN, "cannot remove %s: %s", path, strerror(errno));
+}
+
+int cp_daemon_remove_recorded_tap(struct cp_daemon *d, uint32_t domid, uint32_t devid)
+{
+	struct xvif_tap t;
+	char ifname[16], err[160];
+	int ifindex;
+
+	if (cp_record_read(d, domid, devid, ifname, &ifindex) < 0)
+		return 0;
+	if (xvif_tap_attach(&t, ifname, ifindex, err, sizeof(err)) < 0) {
+		if (errno != ENODEV) {
+			xvif_log(XVIF_LOG_ERR, "backend/vif/%u/%u: cannot remove its interface: %s", domid, devid, err);
+			return -1;
+		}
+		/* Already gone (removed by hand): only the record is left. */
+		cp_record_remove(d, domid, devid);
+		return 0;
+	}
+	if (xvif_tap_set_persist(&t, false) < 0)
+		xvif_log(XVIF_LOG_WARN, "TAP %s: cannot clear persist: %s", ifname, strerror(errno));
+	xvif_tap_destroy(&t);
+	cp_record_remove(d, domid, devid);
+	return 1;
+}
+
+/* Once, on the first pass: every recorded TAP whose backend directory is
+ * gone (the daemon was killed while a guest was destroyed, or a vif
+ * detached) is removed. */
+static void remove_orphans(struct cp_daemon *d)
+{
+	char path[CP_XS_PATH_MAX], val[16];
+	struct dirent *e;
+	DIR *dir = opendir(d->vif_dir);
+	unsigned int domid, devid;
+	char tail;
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		if (sscanf(e->d_name, "%u.%u%c", &domid, &devid, &tail) != 2 || domid > CP_DOMID_MAX) {
+			/* a .tmp left by a kill mid-write, or not ours */
+			if (strstr(e->d_name, ".tmp"))
+				unlinkat(dirfd(dir), e->d_name, 0);
+			continue;
+		}
+		if (cp_daemon_find(d, domid, devid))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%u/%u/frontend-id", d->be_root, domid, devid) >=
+		    sizeof(path))
+			continue;
+		/* Only a directory xenstore says is missing: a failed read of
+		 * an existing one must not cost a live vif its interface. */
+		errno = ENOENT; /* the fake xenstore sets none */
+		if (cp_xs_read(d->xs, path, val, sizeof(val)) != XVIF_XS_MISSING || errno != ENOENT)
+			continue;
+		if (cp_daemon_remove_recorded_tap(d, domid, devid) > 0) {
+			d->orphans_removed++;
+			xvif_log(XVIF_LOG_INFO, "backend/vif/%u/%u: gone while no daemon ran: its interface removed",
+				 domid, devid);
+		}
+	}
+	closedir(dir);
 }
 
 struct cp_vif *cp_daemon_find(struct cp_daemon *d, uint32_t domid, uint32_t devid)
@@ -247,6 +399,10 @@ static void process(struct cp_daemon *d)
 		d->rescan = false;
 		rescan(d);
 	}
+	if (!d->orphans_checked) {
+		d->orphans_checked = true;
+		remove_orphans(d);
+	}
 	if (d->check_domains) {
 		d->check_domains = false;
 		check_domains(d);
@@ -303,6 +459,14 @@ void cp_daemon_shutdown(struct cp_daemon *d)
 
 	for (v = d->vifs; v; v = v->next)
 		cp_vif_shutdown(v);
+}
+
+void cp_daemon_handover(struct cp_daemon *d)
+{
+	struct cp_vif *v;
+
+	for (v = d->vifs; v; v = v->next)
+		cp_vif_handover(v);
 }
 
 void cp_daemon_fini(struct cp_daemon *d)

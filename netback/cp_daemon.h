@@ -46,6 +46,11 @@ struct cp_stats {
 	uint64_t rescans;       /* backend/vif directory listings */
 };
 
+/* Where the daemon records the persistent TAPs it owns, one file per vif
+ * ("<domid>.<devid>": "ifname=<name> ifindex=<n>"), so that a restarted
+ * daemon re-attaches its own interfaces and removes orphans. */
+#define CP_VIF_DIR_DEFAULT "/run/xvif-netback/vifs"
+
 struct cp_daemon {
 	struct cp_xs *xs;
 	struct cp_dom *dom;
@@ -58,6 +63,10 @@ struct cp_daemon {
 	int broken_efd;                 /* eventfd the data path's on_broken writes */
 	struct cp_stats stats;
 	struct xvif_ratelimit rl;       /* for events that are not a vif's */
+	char vif_dir[CP_XS_PATH_MAX];   /* CP_VIF_DIR_DEFAULT unless set after init */
+	bool orphans_checked;           /* the first pass removed orphan TAPs */
+	unsigned int adopted;           /* vifs re-attached from an earlier run */
+	unsigned int orphans_removed;
 };
 
 /*
@@ -73,8 +82,21 @@ int cp_daemon_init(struct cp_daemon *d, struct cp_xs *xs, struct cp_dom *dom, un
 int cp_daemon_handle_xs(struct cp_daemon *d);
 /* The broken eventfd is readable: close every vif with a broken queue. */
 void cp_daemon_handle_broken(struct cp_daemon *d);
-/* Stop every vif's data path, carrier off, state Closed, TAPs removed. */
+/* Stop every vif's data path, carrier off, state Closed, TAPs removed
+ * (the admin's --teardown-on-exit). */
 void cp_daemon_shutdown(struct cp_daemon *d);
+/* Exit for a restart or upgrade: stop every data path (workers finish their
+ * pass, so responses stay at packet boundaries), detach from the persistent
+ * TAPs, write nothing to xenstore: the next daemon adopts every vif. */
+void cp_daemon_handover(struct cp_daemon *d);
+/* The TAP records in d->vif_dir. write: 0 or -1 (errno); read: 0 with
+ * @ifname/@ifindex, -1 if none or malformed (a malformed one is logged). */
+int cp_record_write(struct cp_daemon *d, uint32_t domid, uint32_t devid, const char *ifname, int ifindex);
+int cp_record_read(struct cp_daemon *d, uint32_t domid, uint32_t devid, char ifname[16], int *ifindex);
+void cp_record_remove(struct cp_daemon *d, uint32_t domid, uint32_t devid);
+/* Remove the persistent TAP an earlier run recorded for backend/vif/@domid/
+ * @devid (record gone too). 1 removed, 0 nothing recorded, -1 failed. */
+int cp_daemon_remove_recorded_tap(struct cp_daemon *d, uint32_t domid, uint32_t devid);
 void cp_daemon_fini(struct cp_daemon *d);
 
 struct cp_vif *cp_daemon_find(struct cp_daemon *d, uint32_t domid, uint32_t devid);

@@ -133,10 +133,21 @@ static void teardown(struct cp_vif *v, bool keep_tap)
 		xvif_log(XVIF_LOG_INFO, "%s: data path stopped", v->name);
 	}
 	__atomic_store_n(&v->broken, 0, __ATOMIC_RELAXED);
+	v->adopt = false;
+	if (!keep_tap && !v->handed_over && v->tap.nfds == 0) {
+		/* Not attached (yet): an earlier run's interface may be left. */
+		if (cp_daemon_remove_recorded_tap(v->d, v->domid, v->devid) > 0)
+			xvif_log(XVIF_LOG_INFO, "%s: interface left by an earlier run removed", v->name);
+	}
 	if (v->tap.nfds > 0) {
 		xvif_tap_set_carrier(&v->tap, false);
 		if (!keep_tap) {
+			if (v->tap_persistent && xvif_tap_set_persist(&v->tap, false) < 0)
+				xvif_log(XVIF_LOG_WARN, "%s: TAP %s: cannot clear persist: %s", v->name, v->ifname,
+					 strerror(errno));
 			xvif_tap_destroy(&v->tap);
+			cp_record_remove(v->d, v->domid, v->devid);
+			v->tap_persistent = false;
 			xvif_log(XVIF_LOG_INFO, "%s: interface %s removed", v->name, v->ifname);
 		} else {
 			if (xvif_tap_set_queues(&v->tap, 1, err, sizeof(err)) < 0)
@@ -192,12 +203,36 @@ static int advertise(struct cp_vif *v)
 	return e.failed ? -1 : 0;
 }
 
-/* Create the interface if it does not exist yet. */
+/* Re-attach the persistent interface an earlier run of the daemon recorded
+ * for this vif. 1 attached, 0 none to attach. */
+static int attach_tap(struct cp_vif *v)
+{
+	char err[CP_ERROR_MAX], name[16];
+	int ifindex;
+
+	if (cp_record_read(v->d, v->domid, v->devid, name, &ifindex) < 0)
+		return 0;
+	if (xvif_tap_attach(&v->tap, name, ifindex, err, sizeof(err)) < 0) {
+		xvif_log(XVIF_LOG_WARN, "%s: cannot re-attach the interface of an earlier run: %s", v->name, err);
+		if (errno == ENODEV)
+			cp_record_remove(v->d, v->domid, v->devid);
+		return 0;
+	}
+	snprintf(v->ifname, sizeof(v->ifname), "%s", name);
+	v->tap_persistent = true;
+	xvif_log(XVIF_LOG_INFO, "%s: interface %s re-attached (left by an earlier run)", v->name, name);
+	return 1;
+}
+
+/* Create the interface if it does not exist yet (or re-attach ours), make
+ * it persistent and record it. */
 static int make_tap(struct cp_vif *v)
 {
 	char err[CP_ERROR_MAX];
 
 	if (v->tap.nfds > 0)
+		return 0;
+	if (attach_tap(v))
 		return 0;
 	if (cp_vif_ifname(&v->tool, v->domid, v->devid, v->ifname)) {
 		fail_vif(v, "no valid interface name (vifname, or xvif<domid>.<devid> too long)");
@@ -206,6 +241,18 @@ static int make_tap(struct cp_vif *v)
 	if (xvif_tap_create(&v->tap, v->ifname, v->tool.mtu, err, sizeof(err)) < 0) {
 		fail_vif(v, err);
 		return -1;
+	}
+	/* Persistent and recorded, or not persistent at all: a persistent TAP
+	 * nobody knows about would outlive us as a leak. */
+	if (xvif_tap_set_persist(&v->tap, true) < 0) {
+		xvif_log(XVIF_LOG_WARN, "%s: TAP %s: cannot make it persistent (%s): a daemon restart will remove it",
+			 v->name, v->ifname, strerror(errno));
+	} else if (cp_record_write(v->d, v->domid, v->devid, v->ifname, v->tap.ifindex) < 0) {
+		xvif_log(XVIF_LOG_WARN, "%s: cannot record TAP %s in %s (%s): a daemon restart will remove it",
+			 v->name, v->ifname, v->d->vif_dir, strerror(errno));
+		xvif_tap_set_persist(&v->tap, false);
+	} else {
+		v->tap_persistent = true;
 	}
 	xvif_log(XVIF_LOG_INFO, "%s: interface %s created (mtu %u)", v->name, v->ifname, v->tool.mtu);
 	return 0;
@@ -282,9 +329,11 @@ static void connect(struct cp_vif *v)
 		cfg.tap_fd[q] = q < v->tap.nfds ? v->tap.fd[q] : -1;
 	cfg.on_broken = cp_vif_broken_cb;
 	cfg.on_broken_arg = v;
+	cfg.adopt = v->adopt;
 	err[0] = '\0';
 	__atomic_store_n(&v->broken, 0, __ATOMIC_RELAXED);
 	rc = xvif_dp_vif_start(&cfg, &v->dp, err, sizeof(err));
+	v->adopt = false;
 	if (rc < 0 || !v->dp) {
 		v->dp = NULL;
 		snprintf(msg, sizeof(msg), "data path: %s", err[0] ? err : strerror(-rc));
@@ -298,7 +347,10 @@ static void connect(struct cp_vif *v)
 		return;
 	}
 	v->connects++;
-	xvif_log(XVIF_LOG_INFO, "%s: connected: %u queue%s on %s%s%s%s%s%s%s", v->name, v->fe_cfg.num_queues,
+	if (cfg.adopt)
+		v->d->adopted++;
+	xvif_log(XVIF_LOG_INFO, "%s: %s: %u queue%s on %s%s%s%s%s%s%s", v->name,
+		 cfg.adopt ? "adopted (frontend kept its connection)" : "connected", v->fe_cfg.num_queues,
 		 v->fe_cfg.num_queues == 1 ? "" : "s", v->ifname, v->fe_cfg.sg ? " sg" : "",
 		 v->fe_cfg.gso_tcpv4 ? " gso-tcpv4" : "", v->fe_cfg.gso_tcpv6 ? " gso-tcpv6" : "",
 		 v->fe_cfg.queue[0].split ? " split-evtchn" : "", v->fe_cfg.ctrl_ring ? " ctrl-ring" : "",
@@ -452,6 +504,10 @@ static bool step(struct cp_vif *v)
 {
 	unsigned int fe = v->fe_state, before = v->state;
 
+	/* Found in a live state from an earlier run: its TAP first (the
+	 * persistent one re-attached; made anew if it is gone). */
+	if (v->tap.nfds == 0 && (v->state == XenbusStateInitWait || v->adopt) && make_tap(v) < 0)
+		return false;
 	switch (v->state) {
 	case XenbusStateUnknown:
 	case XenbusStateInitialising:
@@ -469,6 +525,12 @@ static bool step(struct cp_vif *v)
 		break;
 	case XenbusStateConnected:
 	case XenbusStateReconfigured:
+		if (v->adopt && !v->dp && (fe_ready(fe) || fe == XenbusStateReconfiguring)) {
+			/* Both ends were Connected: map the rings again from
+			 * the frontend's keys, the guest never reconnects. */
+			connect(v);
+			break;
+		}
 		if (fe == XenbusStateReconfiguring) {
 			if (v->state == XenbusStateConnected)
 				reconfigure(v);
@@ -569,19 +631,32 @@ struct cp_vif *cp_vif_new(struct cp_daemon *d, uint32_t domid, uint32_t devid)
 	v->rl.interval_ms = XVIF_RATELIMIT_INTERVAL_MS;
 	v->rl.burst = XVIF_RATELIMIT_BURST;
 	v->state = XenbusStateInitialising;
-	/* A device left by an earlier run of the daemon: its TAP and rings are
-	 * gone with that process. Close it; the frontend may come back. */
+	/*
+	 * A device an earlier run of the daemon served (restart, upgrade,
+	 * crash). Its TAP persists (recorded in d->vif_dir); its rings and
+	 * event channels went with that process.
+	 *   Connected/Reconfigured: adopt it once the frontend reads Connected
+	 *     (rings mapped again from its keys, see step());
+	 *   InitWait: carry on with the handshake (libxl may be waiting for
+	 *     the hotplug script or for Connected);
+	 *   Initialising: setup() runs as for a new device;
+	 *   Closing (and anything else): Closed, as a fresh daemon would.
+	 */
 	if (read_key(v, v->be, "state", val, sizeof(val)) >= 0 && xvif_state_parse(val, &s) == 0 &&
 	    s != XenbusStateInitialising && s != XenbusStateUnknown) {
 		v->state = s;
-		if (s != XenbusStateClosed)
-			xvif_log(XVIF_LOG_WARN,
-				 "%s: found in state %s from an earlier run: closing it; the guest's interface "
-				 "needs a reconnect (or xl network-detach/attach)",
-				 v->name, xvif_state_name(s));
-		if (s == XenbusStateInitWait || s == XenbusStateConnected || s == XenbusStateClosing ||
-		    s == XenbusStateInitialised)
+		if (s == XenbusStateConnected || s == XenbusStateReconfigured) {
+			v->adopt = true;
+			xvif_log(XVIF_LOG_INFO, "%s: found %s from an earlier run: adopting it", v->name,
+				 xvif_state_name(s));
+		} else if (s == XenbusStateInitWait) {
+			xvif_log(XVIF_LOG_INFO, "%s: found in InitWait from an earlier run: continuing the handshake",
+				 v->name);
+		} else if (s != XenbusStateClosed) {
+			xvif_log(XVIF_LOG_INFO, "%s: found in state %s from an earlier run: closing it", v->name,
+				 xvif_state_name(s));
 			set_state(v, XenbusStateClosed);
+		}
 	}
 	xvif_log(XVIF_LOG_INFO, "%s: new device %s", v->name, v->be);
 	return v;
@@ -592,6 +667,22 @@ void cp_vif_shutdown(struct cp_vif *v)
 	teardown(v, false);
 	if (dir_exists(v) && v->state != XenbusStateClosed)
 		set_state(v, XenbusStateClosed);
+}
+
+void cp_vif_handover(struct cp_vif *v)
+{
+	if (v->dp) {
+		xvif_dp_vif_stop(v->dp);
+		v->dp = NULL;
+	}
+	if (v->tap.nfds > 0) {
+		if (!v->tap_persistent)
+			xvif_log(XVIF_LOG_WARN, "%s: interface %s is not persistent: it goes away with this daemon",
+				 v->name, v->ifname);
+		xvif_tap_destroy(&v->tap); /* a persistent one is only detached */
+	}
+	v->handed_over = true;
+	xvif_log(XVIF_LOG_DEBUG, "%s: handed over in state %s", v->name, xvif_state_name(v->state));
 }
 
 void cp_vif_free(struct cp_vif *v)

@@ -42,6 +42,9 @@ struct cp_vif {
 	bool error_written;
 	char error[CP_ERROR_MAX];       /* last error, also in the `error` node */
 	uint64_t connects;              /* successful connects, for status */
+	bool adopt;                     /* found Connected from an earlier run: adopt its rings */
+	bool tap_persistent;            /* TUNSETPERSIST done and recorded in d->vif_dir */
+	bool handed_over;               /* daemon exiting for a restart: leave the TAP */
 	struct xvif_ratelimit rl;       /* for everything this vif's guest can trigger */
 };
 
@@ -54,7 +57,10 @@ enum cp_vif_result cp_vif_reconcile(struct cp_vif *v);
 void cp_vif_handle_broken(struct cp_vif *v);
 /* Daemon shutdown: tear down, state Closed. */
 void cp_vif_shutdown(struct cp_vif *v);
-/* Unwatch, tear down (no xenstore writes), free. */
+/* Daemon exit for a restart: stop the data path, detach from the TAP
+ * (kept, persistent), no xenstore writes. */
+void cp_vif_handover(struct cp_vif *v);
+/* Unwatch, tear down (no xenstore writes; TAP kept if handed over), free. */
 void cp_vif_free(struct cp_vif *v);
 
 /* The interface name rule: the toolstack's vifname if set, else

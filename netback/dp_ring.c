@@ -7,6 +7,18 @@
  * The shared page is hostile: the frontend may rewrite any of it at any
  * time. Producer indexes are read once with a volatile load, checked, and
  * followed by a read barrier before any request is copied out.
+ *
+ * Where the indices live, and the invariant a restart relies on: our
+ * req_cons and rsp_prod_pvt are private (this process's memory); only
+ * sring->rsp_prod is shared. The data path pushes responses only at packet
+ * boundaries, once per pass, after every request of the pass has its
+ * response (dp_tx.c tx_flush, dp_rx.c rx_flush, dp_ctrl.c): between passes
+ * req_cons == rsp_prod_pvt == sring->rsp_prod on every ring. A new daemon
+ * adopting a ring (cfg.adopt: restart, upgrade, SIGKILL) therefore attaches
+ * at sring->rsp_prod. Requests the old process had consumed but not yet
+ * answered (killed mid-pass) are taken again: a TX packet may reach the TAP
+ * twice, an RX buffer is simply filled again. Keep responses at packet
+ * boundaries, or adoption breaks.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -68,7 +80,11 @@ int xvif_dp_ring_map(struct xvif_dp_queue *q, char *err, size_t errlen)
 	}
 
 	/* Attach where the frontend is (it may have used the ring before a
-	 * reconnect), and refuse a producer already more than a ring ahead. */
+	 * reconnect, or an earlier run of the daemon served it: see the top of
+	 * this file), and refuse a producer already more than a ring ahead
+	 * (or behind rsp_prod). A fresh connect fails the start; an adopted
+	 * ring marks the queue broken instead (the control plane then closes
+	 * the vif the usual way, with the reason in its `error` node). */
 	txs = q->tx_page;
 	rsp = read_once_u32(&txs->rsp_prod);
 	req = read_once_u32(&txs->req_prod);
@@ -76,7 +92,7 @@ int xvif_dp_ring_map(struct xvif_dp_queue *q, char *err, size_t errlen)
 	if (req - rsp > RING_SIZE(&q->tx)) {
 		snprintf(err, errlen, "queue-%u: %s: req_prod %u is more than a ring ahead of rsp_prod %u", q->id,
 			 key_name(q, "tx-ring-ref", key, sizeof(key)), req, rsp);
-		return -EPROTO;
+		goto bad_index;
 	}
 	rxs = q->rx_page;
 	rsp = read_once_u32(&rxs->rsp_prod);
@@ -85,8 +101,14 @@ int xvif_dp_ring_map(struct xvif_dp_queue *q, char *err, size_t errlen)
 	if (req - rsp > RING_SIZE(&q->rx)) {
 		snprintf(err, errlen, "queue-%u: %s: req_prod %u is more than a ring ahead of rsp_prod %u", q->id,
 			 key_name(q, "rx-ring-ref", key, sizeof(key)), req, rsp);
-		return -EPROTO;
+		goto bad_index;
 	}
+	return 0;
+bad_index:
+	if (!vif->cfg.adopt)
+		return -EPROTO;
+	xvif_dp_break(q, "at adoption: %s", err);
+	xvif_cnt_add(&q->cnt, XVIF_DPC_RING_ERR, 1);
 	return 0;
 }
 
@@ -117,7 +139,11 @@ int xvif_dp_ctrl_map(struct xvif_dp_vif *vif, char *err, size_t errlen)
 	BACK_RING_ATTACH(&vif->ctrl, s, rsp, XVIF_PAGE_SIZE);
 	if (req - rsp > RING_SIZE(&vif->ctrl)) {
 		snprintf(err, errlen, "ctrl-ring-ref: req_prod %u is more than a ring ahead of rsp_prod %u", req, rsp);
-		return -EPROTO;
+		if (!vif->cfg.adopt)
+			return -EPROTO;
+		/* Adopted: queue 0 (initialised already, it serves this
+		 * ring) breaks, and with it the vif. */
+		xvif_dp_break(&vif->q[0], "at adoption: %s", err);
 	}
 	return 0;
 }

@@ -193,6 +193,39 @@ static int queue_setup(struct xvif_dp_queue *q, char *err, size_t errlen)
 	return queue_bind(q, err, errlen);
 }
 
+/*
+ * A ring adopted from an earlier run of the daemon (see dp_ring.c for the
+ * index invariant): responses the old process pushed may never have been
+ * signalled, and the frontend may be waiting for an event that went to a
+ * closed port. Notify every port once; the worker's first pass then takes
+ * whatever requests are pending without waiting for an event.
+ * The multicast list and the control ring's hash settings lived in the old
+ * process: until the frontend sets them again, multicast is flooded (never
+ * filtered against an empty list, for this vif's life) and hashing is off.
+ */
+static void adopt_kick(struct xvif_dp_vif *vif)
+{
+	unsigned int i;
+
+	if (vif->cfg.fe.multicast_control) {
+		vif->sh.mcast_flood = true;
+		__atomic_store_n(&vif->sh.gen, vif->sh.gen + 1, __ATOMIC_RELEASE); /* workers not started yet */
+	}
+	for (i = 0; i < vif->nq; i++) {
+		struct xvif_dp_queue *q = &vif->q[i];
+
+		if (xvif_dp_is_broken(q))
+			continue;
+		xvif_dp_notify(q, q->port_tx);
+		if (q->port_rx != q->port_tx)
+			xvif_dp_notify(q, q->port_rx);
+		if (q->bound_ctrl)
+			xvif_dp_notify(q, q->port_ctrl);
+	}
+	xvif_log(XVIF_LOG_INFO, "%s: adopted: rings attached at the frontend's indices, every port notified",
+		 vif->name);
+}
+
 int xvif_dp_vif_start_ops(const struct xvif_dp_vif_cfg *cfg, const struct xvif_dp_ops *ops, void *octx,
 			  bool threads, struct xvif_dp_vif **out, char *err, size_t errlen)
 {
@@ -256,6 +289,8 @@ int xvif_dp_vif_start_ops(const struct xvif_dp_vif_cfg *cfg, const struct xvif_d
 		if (ret < 0)
 			goto fail;
 	}
+	if (cfg->adopt)
+		adopt_kick(vif);
 	if (threads) {
 		for (i = 0; i < vif->nq; i++) {
 			ret = pthread_create(&vif->q[i].thread, NULL, xvif_dp_worker, &vif->q[i]);

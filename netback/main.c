@@ -31,6 +31,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: xvif-netback [run] [--log-level LEVEL] [--socket PATH] [--max-queues N]\n"
+		"                          [--state-dir DIR] [--teardown-on-exit]\n"
 		"       xvif-netback status [--json] [--socket PATH]\n"
 		"       xvif-netback --help | --version\n"
 		"\n"
@@ -52,9 +53,21 @@ static void usage(FILE *out)
 		"  --socket PATH     the status socket (default " XVIF_STATUS_SOCKET ")\n"
 		"  --max-queues N    offer at most N queues per vif, 1..%u (default: the\n"
 		"                    number of online CPUs, at most %u)\n"
+		"  --state-dir DIR   where the daemon records the persistent TAPs it owns\n"
+		"                    (DIR/vifs; default /run/xvif-netback)\n"
+		"  --teardown-on-exit  on SIGTERM/SIGINT close every vif (state Closed,\n"
+		"                    interfaces removed) instead of handing them over\n"
 		"  --json            status: print the JSON document instead of text\n"
 		"  -h, --help        this text\n"
 		"  -V, --version     the version\n"
+		"\n"
+		"Restart and upgrade: TAP interfaces are persistent. On SIGTERM/SIGINT the\n"
+		"daemon stops its data path and exits leaving every vif as it is (the\n"
+		"guests see a pause); the next daemon, the same binary or a new one,\n"
+		"re-attaches every Connected vif from its xenstore keys without the\n"
+		"guest reconnecting, also after SIGKILL or a crash. Interfaces whose\n"
+		"device went away meanwhile are removed. To really close every vif on\n"
+		"exit, run with --teardown-on-exit (or xl network-detach the vifs).\n"
 		"\n"
 		"Exit status: 0 on success (run: after SIGTERM/SIGINT), 1 on a runtime\n"
 		"failure, 2 on a usage error, 3 if the kernel's xen-netback is loaded\n"
@@ -75,6 +88,8 @@ struct opts {
 	const char *socket;
 	unsigned int max_queues;
 	bool json;
+	const char *state_dir;
+	bool teardown_on_exit;
 };
 
 /* ---- run ---- */
@@ -156,8 +171,15 @@ static int run(const struct opts *o)
 		xvif_log(XVIF_LOG_ERR, "%s", msg);
 		goto out;
 	}
-	xvif_log(XVIF_LOG_INFO, "xvif-netback %s serving %s (multi-queue-max-queues %u, status socket %s)",
-		 XVIF_VERSION, d.be_root, d.caps.max_queues, o->socket);
+	if ((size_t)snprintf(d.vif_dir, sizeof(d.vif_dir), "%s/vifs", o->state_dir) >= sizeof(d.vif_dir)) {
+		xvif_log(XVIF_LOG_ERR, "--state-dir %s: too long", o->state_dir);
+		cp_daemon_fini(&d);
+		goto out;
+	}
+	xvif_log(XVIF_LOG_INFO,
+		 "xvif-netback %s serving %s (multi-queue-max-queues %u, status socket %s, TAP records %s, on exit: %s)",
+		 XVIF_VERSION, d.be_root, d.caps.max_queues, o->socket, d.vif_dir,
+		 o->teardown_on_exit ? "close every vif" : "hand vifs over to the next daemon");
 	sd_notify(0, "READY=1\nSTATUS=serving backend/vif");
 
 	pfd[0] = (struct pollfd){ .fd = cp_xs_fileno(xs), .events = POLLIN };
@@ -178,7 +200,9 @@ static int run(const struct opts *o)
 			struct signalfd_siginfo si;
 
 			if (read(sfd, &si, sizeof(si)) > 0)
-				xvif_log(XVIF_LOG_INFO, "signal %u: closing every vif and exiting", si.ssi_signo);
+				xvif_log(XVIF_LOG_INFO, "signal %u: %s", si.ssi_signo,
+					 o->teardown_on_exit ? "closing every vif and exiting"
+							     : "handing every vif over to the next daemon and exiting");
 			rc = 0;
 			break;
 		}
@@ -196,7 +220,10 @@ static int run(const struct opts *o)
 		notify_status(&d);
 	}
 	sd_notify(0, "STOPPING=1");
-	cp_daemon_shutdown(&d);
+	if (o->teardown_on_exit)
+		cp_daemon_shutdown(&d);
+	else
+		cp_daemon_handover(&d);
 	cp_daemon_fini(&d);
 out:
 	if (sfd >= 0)
@@ -212,7 +239,7 @@ out:
 
 /* ---- command line ---- */
 
-enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON };
+enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON, OPT_STATE_DIR, OPT_TEARDOWN };
 
 int main(int argc, char **argv)
 {
@@ -221,11 +248,13 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "max-queues", required_argument, NULL, OPT_MAX_QUEUES },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+		{ "teardown-on-exit", no_argument, NULL, OPT_TEARDOWN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .log_level = XVIF_LOG_INFO, .socket = XVIF_STATUS_SOCKET };
+	struct opts o = { .log_level = XVIF_LOG_INFO, .socket = XVIF_STATUS_SOCKET, .state_dir = "/run/xvif-netback" };
 	const char *cmd = "run";
 	uint64_t v;
 	int c;
@@ -267,6 +296,15 @@ int main(int argc, char **argv)
 		case OPT_JSON:
 			o.json = true;
 			break;
+		case OPT_STATE_DIR:
+			if (optarg[0] != '/')
+				return usage_error("--state-dir '%s': give an absolute path, e.g. /run/xvif-netback",
+						   optarg);
+			o.state_dir = optarg;
+			break;
+		case OPT_TEARDOWN:
+			o.teardown_on_exit = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -282,7 +320,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (strcmp(cmd, "status") == 0) {
-		if (o.max_queues || o.log_level != XVIF_LOG_INFO)
+		if (o.max_queues || o.log_level != XVIF_LOG_INFO || o.teardown_on_exit ||
+		    strcmp(o.state_dir, "/run/xvif-netback"))
 			return usage_error("%s: status takes only --json and --socket", "options");
 		return xvif_status_client(o.socket, o.json, stdout);
 	}

@@ -78,6 +78,16 @@ static int if_ioctl(unsigned long req, struct ifreq *ifr)
 	return 0;
 }
 
+/* The ifindex of @name, 0 if there is no such interface. */
+static int tap_ifindex(const char *name)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	return if_ioctl(SIOCGIFINDEX, &ifr) < 0 ? 0 : ifr.ifr_ifindex;
+}
+
 int xvif_tap_create(struct xvif_tap *t, const char *name, unsigned int mtu, char *err, size_t errlen)
 {
 	static const unsigned char mac[6] = XVIF_TAP_MAC;
@@ -94,6 +104,7 @@ int xvif_tap_create(struct xvif_tap *t, const char *name, unsigned int mtu, char
 		return -1;
 	t->fd[0] = fd;
 	t->nfds = 1;
+	t->ifindex = (int)tap_ifindex(name);
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
@@ -118,6 +129,48 @@ int xvif_tap_create(struct xvif_tap *t, const char *name, unsigned int mtu, char
 fail:
 	xvif_tap_destroy(t);
 	return -1;
+}
+
+int xvif_tap_attach(struct xvif_tap *t, const char *name, int ifindex, char *err, size_t errlen)
+{
+	unsigned int i;
+	int fd, idx;
+
+	for (i = 0; i < XVIF_MAX_QUEUES; i++)
+		t->fd[i] = -1;
+	t->nfds = 0;
+	t->ifindex = 0;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	/* TUNSETIFF without IFF_TUN_EXCL would create a missing interface:
+	 * check it exists, and is the one we made, first. */
+	idx = (int)tap_ifindex(name);
+	if (idx == 0 || idx != ifindex) {
+		snprintf(err, errlen, "TAP %s: %s", name,
+			 idx == 0 ? "no such interface" : "ifindex changed: not the interface we made");
+		errno = ENODEV;
+		return -1;
+	}
+	fd = open_queue(name, false, err, errlen);
+	if (fd < 0)
+		return -1;
+	t->fd[0] = fd;
+	t->nfds = 1;
+	t->ifindex = idx;
+	/* Raced with its removal and re-creation by someone else? */
+	if ((int)tap_ifindex(name) != idx) {
+		xvif_tap_destroy(t);
+		snprintf(err, errlen, "TAP %s: replaced while attaching", name);
+		errno = ENODEV;
+		return -1;
+	}
+	return 0;
+}
+
+int xvif_tap_set_persist(struct xvif_tap *t, bool on)
+{
+	if (t->nfds == 0)
+		return -1;
+	return ioctl(t->fd[0], TUNSETPERSIST, (unsigned long)on) < 0 ? -1 : 0;
 }
 
 int xvif_tap_set_queues(struct xvif_tap *t, unsigned int n, char *err, size_t errlen)

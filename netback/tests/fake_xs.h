@@ -48,7 +48,13 @@ struct fake_xs_tap_if {
 	bool carrier;
 	unsigned int offload;
 	unsigned int queues;
+	bool persist;               /* TUNSETPERSIST: survives xvif_tap_destroy */
+	int ifindex;                /* made anew on every creation */
+	unsigned int attaches;      /* successful xvif_tap_attach calls */
 };
+/* Make @name exist as a persistent TAP nobody holds (as an earlier daemon
+ * left it); returns its ifindex. */
+int fake_xs_tap_leave(const char *name);
 /* NULL if no interface of that name was ever made. */
 const struct fake_xs_tap_if *fake_xs_tap_find(const char *name);
 void fake_xs_tap_reset(void);
