@@ -173,6 +173,9 @@ build_dom0() {
 	install -m755 "$LAB_DIR/dom0/init" "$r/init"
 	cp "$LAB_DIR/dom0/lib.sh" "$r/lab/lib.sh"
 	cp -a "$LAB_DIR/scenarios" "$r/lab/scenarios"
+	# make bench's phases (test/lab/bench/dom0): in the image's scenario
+	# directory, but not in test/lab/scenarios, so run.sh never lists them.
+	[ -d "$LAB_DIR/bench/dom0" ] && cp "$LAB_DIR"/bench/dom0/*.sh "$r/lab/scenarios/"
 	echo "root:x:0:0:root:/root:/bin/sh" > "$r/etc/passwd"; echo "root:x:0:" > "$r/etc/group"
 	pack "$r" "$LAB_IMG/dom0-initrd.gz"
 }
