@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cp_vif.h"
+#include "iso.h"
 #include "mac.h"
 #include "xenbus_states.h"
 
@@ -128,7 +129,7 @@ static void teardown(struct cp_vif *v, bool keep_tap)
 	char err[CP_ERROR_MAX];
 
 	if (v->dp) {
-		xvif_dp_vif_stop(v->dp);
+		xvif_iso_vif_stop(v->dp);
 		v->dp = NULL;
 		xvif_log(XVIF_LOG_INFO, "%s: data path stopped", v->name);
 	}
@@ -332,7 +333,7 @@ static void connect(struct cp_vif *v)
 	cfg.adopt = v->adopt;
 	err[0] = '\0';
 	__atomic_store_n(&v->broken, 0, __ATOMIC_RELAXED);
-	rc = xvif_dp_vif_start(&cfg, &v->dp, err, sizeof(err));
+	rc = xvif_iso_vif_start(&cfg, &v->dp, err, sizeof(err));
 	v->adopt = false;
 	if (rc < 0 || !v->dp) {
 		v->dp = NULL;
@@ -403,7 +404,7 @@ static int refresh_tool(struct cp_vif *v)
 		else
 			xvif_log(XVIF_LOG_INFO, "%s: rate unlimited", v->name);
 		if (v->dp)
-			xvif_dp_vif_set_rate(v->dp, t.have_rate, t.rate_bytes, t.rate_usec);
+			xvif_iso_vif_set_rate(v->dp, t.have_rate, t.rate_bytes, t.rate_usec);
 	}
 	v->tool.online = t.online;
 	return 0;
@@ -495,7 +496,7 @@ static void reconfigure(struct cp_vif *v)
 	}
 	v->fe_cfg.xdp_headroom = (uint16_t)h;
 	if (v->dp)
-		xvif_dp_vif_set_xdp_headroom(v->dp, (uint16_t)h);
+		xvif_iso_vif_set_xdp_headroom(v->dp, (uint16_t)h);
 	set_state(v, XenbusStateReconfigured);
 }
 
@@ -672,7 +673,7 @@ void cp_vif_shutdown(struct cp_vif *v)
 void cp_vif_handover(struct cp_vif *v)
 {
 	if (v->dp) {
-		xvif_dp_vif_stop(v->dp);
+		xvif_iso_vif_stop(v->dp);
 		v->dp = NULL;
 	}
 	if (v->tap.nfds > 0) {
@@ -705,7 +706,7 @@ void cp_vif_broken_cb(void *arg, unsigned int queue, const char *why)
 	uint64_t one = 1;
 
 	(void)queue;
-	(void)why; /* kept by the data path: read back with xvif_dp_vif_queue_status() */
+	(void)why; /* kept by the data path: read back with xvif_iso_vif_queue_status() */
 	__atomic_store_n(&v->broken, 1, __ATOMIC_RELEASE);
 	if (write(v->d->broken_efd, &one, sizeof(one)) < 0) {
 		/* The eventfd counter cannot overflow in practice; a failed
@@ -721,9 +722,9 @@ void cp_vif_handle_broken(struct cp_vif *v)
 
 	if (!__atomic_exchange_n(&v->broken, 0, __ATOMIC_ACQUIRE) || !v->dp)
 		return;
-	n = xvif_dp_vif_num_queues(v->dp);
+	n = xvif_iso_vif_num_queues(v->dp);
 	for (q = 0; q < n; q++) {
-		if (xvif_dp_vif_queue_status(v->dp, q, &st) == 0 && st.broken) {
+		if (xvif_iso_vif_queue_status(v->dp, q, &st) == 0 && st.broken) {
 			st.broken_why[sizeof(st.broken_why) - 1] = '\0';
 			snprintf(msg, sizeof(msg), "queue-%u broken: %s", q, st.broken_why);
 			break;

@@ -23,6 +23,7 @@
 #include "cp_kmod.h"
 #include "cp_vif.h"
 #include "cp_xs.h"
+#include "iso.h"
 #include "log.h"
 #include "status.h"
 #include "xenbus_states.h"
@@ -53,6 +54,9 @@ static void usage(FILE *out)
 		"  --socket PATH     the status socket (default " XVIF_STATUS_SOCKET ")\n"
 		"  --max-queues N    offer at most N queues per vif, 1..%u (default: the\n"
 		"                    number of online CPUs, at most %u)\n"
+		"  --isolation MODE  process (default): each vif's data path runs in its own\n"
+		"                    unprivileged, seccomp-confined worker process (see\n"
+		"                    README \"Security model\"); none: threads in the daemon\n"
 		"  --state-dir DIR   where the daemon records the persistent TAPs it owns\n"
 		"                    (DIR/vifs; default /run/xvif-netback)\n"
 		"  --teardown-on-exit  on SIGTERM/SIGINT close every vif (state Closed,\n"
@@ -88,6 +92,7 @@ struct opts {
 	const char *socket;
 	unsigned int max_queues;
 	bool json;
+	enum xvif_iso_mode isolation;
 	const char *state_dir;
 	bool teardown_on_exit;
 };
@@ -134,6 +139,7 @@ static int run(const struct opts *o)
 	int lfd = -1, sfd = -1, rc = 1, more = 0;
 
 	xvif_log_set_level(o->log_level);
+	xvif_iso_set_mode(o->isolation);
 	if (cp_kernel_netback_check("", msg, sizeof(msg))) {
 		xvif_log(XVIF_LOG_ERR, "cannot start: %s", msg);
 		return 3;
@@ -239,7 +245,7 @@ out:
 
 /* ---- command line ---- */
 
-enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON, OPT_STATE_DIR, OPT_TEARDOWN };
+enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON, OPT_ISOLATION, OPT_STATE_DIR, OPT_TEARDOWN };
 
 int main(int argc, char **argv)
 {
@@ -248,6 +254,7 @@ int main(int argc, char **argv)
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "max-queues", required_argument, NULL, OPT_MAX_QUEUES },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "isolation", required_argument, NULL, OPT_ISOLATION },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "teardown-on-exit", no_argument, NULL, OPT_TEARDOWN },
 		{ "help", no_argument, NULL, 'h' },
@@ -259,6 +266,10 @@ int main(int argc, char **argv)
 	uint64_t v;
 	int c;
 
+	/* A vif's worker process (iso.h), exec'd by the daemon. */
+	if (argc > 1 && strcmp(argv[1], "--vif-worker") == 0)
+		return xvif_iso_worker_main();
+	o.isolation = XVIF_ISO_PROCESS;
 	if (argc > 1 && argv[1][0] != '-') {
 		cmd = argv[1];
 		if (strcmp(cmd, "run") && strcmp(cmd, "status") && strcmp(cmd, "help"))
@@ -295,6 +306,10 @@ int main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			o.json = true;
+			break;
+		case OPT_ISOLATION:
+			if (xvif_iso_mode_parse(optarg, &o.isolation) < 0)
+				return usage_error("--isolation '%s': use process (the default) or none", optarg);
 			break;
 		case OPT_STATE_DIR:
 			if (optarg[0] != '/')

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cp_vif.h"
+#include "iso.h"
 #include "mac.h"
 #include "status.h"
 #include "xenbus_states.h"
@@ -67,7 +68,7 @@ static struct json_object *queue_json(const struct cp_vif *v, unsigned int q)
 	add_u64(o, "evtchn_tx", v->fe_cfg.queue[q].evtchn_tx);
 	add_u64(o, "evtchn_rx", v->fe_cfg.queue[q].evtchn_rx);
 	memset(&st, 0, sizeof(st));
-	if (xvif_dp_vif_queue_status(v->dp, q, &st) < 0) {
+	if (xvif_iso_vif_queue_status(v->dp, q, &st) < 0) {
 		add_str(o, "status_error", "the data path has no status for this queue");
 		return o;
 	}
@@ -123,7 +124,8 @@ static struct json_object *vif_json(const struct cp_vif *v)
 	}
 	add_str(o, "error", v->error);
 	add_u64(o, "connects", v->connects);
-	n = v->dp ? xvif_dp_vif_num_queues(v->dp) : 0;
+	add_u64(o, "worker_pid", v->dp ? (uint64_t)xvif_iso_vif_pid(v->dp) : 0);
+	n = v->dp ? xvif_iso_vif_num_queues(v->dp) : 0;
 	add_u64(o, "queues", n);
 	if (v->dp)
 		json_object_object_add(o, "features", features_json(&v->fe_cfg));
@@ -138,6 +140,7 @@ struct json_object *xvif_status_json(struct cp_daemon *d)
 {
 	struct json_object *doc = json_object_new_object(), *vifs, *caps;
 	const struct cp_vif *v;
+	struct xvif_iso_stats iso;
 
 	add_str(doc, "version", XVIF_VERSION);
 	add_u64(doc, "pid", (uint64_t)getpid());
@@ -147,6 +150,12 @@ struct json_object *xvif_status_json(struct cp_daemon *d)
 	json_object_object_add(doc, "advertised", caps);
 	add_u64(doc, "watch_events", d->stats.events);
 	add_u64(doc, "reconciles", d->stats.reconciles);
+	xvif_iso_stats(&iso);
+	add_str(doc, "isolation", xvif_iso_mode_name(xvif_iso_get_mode()));
+	add_u64(doc, "workers_spawned", iso.spawned);
+	add_u64(doc, "workers_died", iso.died);
+	add_u64(doc, "worker_bad_reports", iso.bad_reports);
+	add_u64(doc, "workers_killed_at_stop", iso.killed);
 	vifs = json_object_new_array();
 	for (v = d->vifs; v; v = v->next)
 		json_object_array_add(vifs, vif_json(v));
@@ -295,6 +304,11 @@ void xvif_status_print_text(struct json_object *doc, FILE *out)
 	fprintf(out, "xvif-netback %s (pid %" PRIu64 "): %zu vif%s, multi-queue-max-queues %" PRIu64 "\n",
 		get_str(doc, "version"), get_u64(doc, "pid"), n, n == 1 ? "" : "s",
 		json_object_object_get_ex(doc, "advertised", &o) ? get_u64(o, "multi_queue_max_queues") : 0);
+	if (get_str(doc, "isolation")[0])
+		fprintf(out, "isolation %s: workers spawned %" PRIu64 ", died %" PRIu64 ", bad reports %" PRIu64
+			     ", killed at stop %" PRIu64 "\n",
+			get_str(doc, "isolation"), get_u64(doc, "workers_spawned"), get_u64(doc, "workers_died"),
+			get_u64(doc, "worker_bad_reports"), get_u64(doc, "workers_killed_at_stop"));
 	for (i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(vifs, i), *qs, *f;
 		const char *err = get_str(v, "error");
@@ -309,7 +323,10 @@ void xvif_status_print_text(struct json_object *doc, FILE *out)
 				get_u64(v, "rate_usec"));
 		else
 			fprintf(out, "  rate unlimited");
-		fprintf(out, "  queues %" PRIu64 "  connects %" PRIu64 "\n", get_u64(v, "queues"), get_u64(v, "connects"));
+		fprintf(out, "  queues %" PRIu64 "  connects %" PRIu64, get_u64(v, "queues"), get_u64(v, "connects"));
+		if (get_u64(v, "worker_pid"))
+			fprintf(out, "  worker pid %" PRIu64, get_u64(v, "worker_pid"));
+		fprintf(out, "\n");
 		if (json_object_object_get_ex(v, "features", &f)) {
 			fprintf(out, "  features:");
 			print_flags(f, out);

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Isolation of each vif's data path (README "Security model").
+ *
+ * The control plane calls xvif_iso_vif_*, which have the shape of dp.h's
+ * xvif_dp_vif_* and dispatch on the daemon-wide mode:
+ *
+ *   XVIF_ISO_NONE     the in-process engine: one thread per queue in the
+ *                     daemon (xvif_dp_vif_* directly).
+ *   XVIF_ISO_PROCESS  one worker process per vif, started by fork+exec of
+ *                     /proc/self/exe --vif-worker: it gets the config and
+ *                     the TAP fds over a socketpair, maps and binds as root,
+ *                     then drops to an unprivileged uid with no capabilities
+ *                     and a seccomp allow-list (sandbox.h) before it parses
+ *                     anything the guest wrote. The daemon never trusts what
+ *                     a worker says: its death, a malformed message or a
+ *                     broken queue all close only that vif (on_broken).
+ *
+ * In process mode the handle the control plane holds is this file's proxy,
+ * not the engine's struct: apply only xvif_iso_vif_* to it. The mode is set
+ * once, before the first vif starts.
+ */
+#ifndef XVIF_NB_ISO_H
+#define XVIF_NB_ISO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "dp.h"
+#include "dp_ops.h"
+
+enum xvif_iso_mode { XVIF_ISO_NONE, XVIF_ISO_PROCESS };
+
+void xvif_iso_set_mode(enum xvif_iso_mode m);
+enum xvif_iso_mode xvif_iso_get_mode(void);
+/* "none" / "process" -> 0, or -1. */
+int xvif_iso_mode_parse(const char *s, enum xvif_iso_mode *m);
+const char *xvif_iso_mode_name(enum xvif_iso_mode m);
+
+/* dp.h's API, isolated or not. start blocks (bounded) until the worker says
+ * it mapped and bound everything, or why it could not. */
+int xvif_iso_vif_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **out, char *err, size_t errlen);
+void xvif_iso_vif_stop(struct xvif_dp_vif *vif);
+void xvif_iso_vif_set_rate(struct xvif_dp_vif *vif, bool have, uint64_t bytes, uint64_t usec);
+void xvif_iso_vif_set_xdp_headroom(struct xvif_dp_vif *vif, uint16_t headroom);
+unsigned int xvif_iso_vif_num_queues(const struct xvif_dp_vif *vif);
+bool xvif_iso_vif_broken(const struct xvif_dp_vif *vif);
+int xvif_iso_vif_queue_status(const struct xvif_dp_vif *vif, unsigned int queue, struct xvif_dp_queue_status *st);
+/* The worker's pid (0 in mode none). */
+pid_t xvif_iso_vif_pid(const struct xvif_dp_vif *vif);
+
+/* Daemon-wide counters for status. */
+struct xvif_iso_stats {
+	uint64_t spawned;        /* workers started */
+	uint64_t died;           /* workers that died or exited unasked */
+	uint64_t bad_reports;    /* malformed messages from a worker */
+	uint64_t killed;         /* workers SIGKILLed at stop (no exit in time) */
+};
+void xvif_iso_stats(struct xvif_iso_stats *out);
+
+/* ---- the worker side (iso_worker.c, not linked into the cp tests) ---- */
+
+/* main() of `xvif-netback --vif-worker` (fd 3: the command socket). */
+int xvif_iso_worker_main(void);
+
+/* The worker's whole life on command socket @sock, on @ops (the real
+ * hypervisor, or a test's fake). @sandbox false: no uid change (tests not
+ * run as root). Returns the exit status. */
+int xvif_iso_worker_run(int sock, const struct xvif_dp_ops *ops, void *octx, bool drop_uid);
+
+/* ---- for tests ---- */
+
+/* Replace fork+exec: @fn gets the child's end of the command socket (in a
+ * forked child) and must not return. NULL restores the default. */
+typedef void (*xvif_iso_spawn_fn)(int sock);
+void xvif_iso_set_spawn(xvif_iso_spawn_fn fn);
+
+/* The daemon's reading of a worker's status page (copy, then check). */
+int xvif_iso_page_read(const void *page, unsigned int nq, unsigned int queue, struct xvif_dp_queue_status *st);
+
+#endif
