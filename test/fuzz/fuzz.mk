@@ -28,3 +28,9 @@ fuzz-smoke: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@mkdir -p $(RESULTS)
 	@test/fuzz/run.sh long $(FUZZ_SECONDS) $(RESULTS)/fuzz.txt $(FUZZ_NAMES)
+
+# Source line/branch coverage of the kept corpus of each target (llvm-cov),
+# a figure to read next to libFuzzer's edge count: see test/fuzz/coverage.sh.
+.PHONY: fuzz-cov
+fuzz-cov:
+	@test/fuzz/coverage.sh $(FUZZ_NAMES)

@@ -30,6 +30,31 @@ put("tx_chain", "gso", b"\x0f" + txslot(10, 0, EXTRA | MORE, 0, 9000) + extra_gs
 put("tx_chain", "tiny18", b"\x0f" + b"".join(txslot(i, 0, MORE if i < 17 else 0, i, 60 if i == 0 else 1) for i in range(18)))
 
 
+def extra_raw(etype, payload, more=False):
+    return struct.pack("<BB", etype, 1 if more else 0) + payload.ljust(10, b"\0")
+
+
+# One seed per verdict the parser can give (the random mutations rarely
+# reach past the page-crossing checks on their own).
+def chain(n, first=60, each=1):
+    return b"".join(txslot(i, 0, MORE if i < n - 1 else 0, i, first if i == 0 else each) for i in range(n))
+
+
+put("tx_chain", "drop-19slots", b"\x0f" + chain(19, 60))
+put("tx_chain", "fatal-21slots", b"\x0f" + chain(21, 60))
+put("tx_chain", "drop-short", b"\x0f" + txslot(10, 0, 0, 0, 5))
+put("tx_chain", "drop-size-mismatch", b"\x0f" + txslot(10, 0, MORE, 0, 100) + txslot(11, 0, 0, 1, 200))
+put("tx_chain", "drop-repeated-gso", b"\x0f" + txslot(10, 0, EXTRA, 0, 60) + extra_gso(1448, 1, True)
+    + extra_gso(1448, 1))
+put("tx_chain", "drop-hash-type", b"\x0f" + txslot(10, 0, EXTRA, 0, 60)
+    + extra_raw(4, struct.pack("<BB4s", 200, 1, b"\1\2\3\4")))
+put("tx_chain", "mcast-add", b"\x0f" + txslot(10, 0, EXTRA, 0, 60) + extra_raw(2, b"\x01\x00\x5e\x00\x00\x01"))
+put("tx_chain", "mcast-del-unneg", b"\x07" + txslot(10, 0, EXTRA, 0, 60) + extra_raw(3, b"\x01\x00\x5e\x00\x00\x01"))
+put("tx_chain", "gso-unneg", b"\x01" + txslot(10, 0, EXTRA | MORE, 0, 5000) + extra_gso(1448, 2)
+    + txslot(11, 0, 0, 1, 2000))
+put("tx_chain", "truncated-claim", b"\x8f" + txslot(10, 0, MORE, 0, 3000) + txslot(11, 0, MORE, 1, 1000))
+
+
 def rxrsp(rid, off, flags, status):
     return struct.pack("<HHHh", rid, off, flags, status)
 
