@@ -3,9 +3,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -231,6 +233,88 @@ static void remove_orphans(struct cp_daemon *d)
 		}
 	}
 	closedir(dir);
+}
+
+/* ---- leftovers of an earlier daemon ---- */
+
+/* Is /proc/@pid a vif worker (argv[1] is @marker)? */
+static bool stale_worker(pid_t pid, const char *marker, char *name, size_t namelen)
+{
+	char path[64], buf[256];
+	ssize_t n;
+	size_t a0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	a0 = strlen(buf) + 1;
+	if (a0 >= (size_t)n || strcmp(buf + a0, marker) != 0)
+		return false;
+	a0 += strlen(marker) + 1;
+	snprintf(name, namelen, "%s", a0 < (size_t)n ? buf + a0 : "?");
+	return true;
+}
+
+static bool proc_gone(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+}
+
+int cp_kill_stale_workers(const char *marker)
+{
+	pid_t pids[CP_MAX_VIFS];
+	unsigned int n = 0, i, tries;
+	struct dirent *e;
+	char name[40];
+	DIR *dir = opendir("/proc");
+
+	if (!dir)
+		return 0;
+	while ((e = readdir(dir)) && n < CP_MAX_VIFS) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+
+		if (*end || pid <= 1 || pid == (long)getpid())
+			continue;
+		if (!stale_worker((pid_t)pid, marker, name, sizeof(name)) || proc_gone((pid_t)pid))
+			continue;
+		if (kill((pid_t)pid, SIGKILL) == 0) {
+			xvif_log(XVIF_LOG_WARN, "%s: worker %ld of an earlier daemon still ran: killed (it held the rings)",
+				 name, pid);
+			pids[n++] = (pid_t)pid;
+		}
+	}
+	closedir(dir);
+	/* Wait (up to 2 s) until they are gone: only then are the rings ours. */
+	for (tries = 0; tries < 200; tries++) {
+		for (i = 0; i < n && proc_gone(pids[i]); i++)
+			;
+		if (i == n)
+			break;
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000 * 1000 }, NULL);
+	}
+	return (int)n;
 }
 
 struct cp_vif *cp_daemon_find(struct cp_daemon *d, uint32_t domid, uint32_t devid)

@@ -99,6 +99,13 @@ void cp_record_remove(struct cp_daemon *d, uint32_t domid, uint32_t devid);
 int cp_daemon_remove_recorded_tap(struct cp_daemon *d, uint32_t domid, uint32_t devid);
 void cp_daemon_fini(struct cp_daemon *d);
 
+/* Before serving: SIGKILL every vif worker process (argv[1] is @marker:
+ * `xvif-netback --vif-worker NAME`) an earlier daemon left (they die with it through
+ * PR_SET_PDEATHSIG; this covers a worker that outlived it anyway) and wait
+ * until they are gone, so no old process still works a ring we adopt.
+ * Returns how many were killed. */
+int cp_kill_stale_workers(const char *marker);
+
 struct cp_vif *cp_daemon_find(struct cp_daemon *d, uint32_t domid, uint32_t devid);
 
 /* multi-queue-max-queues for @cpus online CPUs and the admin's cap (0: none). */

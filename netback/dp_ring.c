@@ -19,6 +19,16 @@
  * answered (killed mid-pass) are taken again: a TX packet may reach the TAP
  * twice, an RX buffer is simply filled again. Keep responses at packet
  * boundaries, or adoption breaks.
+ * One window stays: a SIGKILL after a pass wrote some responses into the
+ * ring but before it pushed rsp_prod. Responses share slots with requests,
+ * so those slots now hold a response over the start of the request (the
+ * gref): the new daemon re-reads them as requests, the grant copy of such
+ * a chain usually fails (answered with an error, the packet is lost), and
+ * if the leftover value happens to be a gref the guest granted us, a
+ * garbled packet of the guest's own memory is sent (TX) or an RX buffer of
+ * the guest filled early. Every slot still gets exactly one response; a
+ * hand-over exit (SIGTERM) never stops a pass midway, so only a crash or
+ * SIGKILL can hit this (tests/test_dp_vif.c adopt_after_unpushed_responses).
  */
 #include <errno.h>
 #include <stdarg.h>

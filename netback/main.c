@@ -144,6 +144,7 @@ static int run(const struct opts *o)
 		xvif_log(XVIF_LOG_ERR, "cannot start: %s", msg);
 		return 3;
 	}
+	cp_kill_stale_workers("--vif-worker");
 	xs = cp_xs_open();
 	if (!xs) {
 		xvif_log(XVIF_LOG_ERR,

@@ -19,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -494,7 +496,47 @@ static void bad_records(void **state)
 	assert_false(record_exists(e, "4.0.tmp"));
 }
 
-int main(void)
+/* A worker an earlier daemon left running (it should have died with it):
+ * killed, and waited for, before anything is adopted. The marker is this
+ * test's own, so that workers of anything else on the machine are safe. */
+#define TEST_MARKER "--vif-worker-cp-restart-test"
+
+static void stale_worker_killed(void **state)
+{
+	pid_t pid;
+	int st;
+
+	(void)state;
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl("/proc/self/exe", "xvif-netback", TEST_MARKER, "xvif3.0", (char *)NULL);
+		_exit(127);
+	}
+	/* Until the exec is visible in /proc. */
+	for (st = 0; st < 500; st++) {
+		char p[64], buf[128] = "";
+		FILE *f;
+
+		snprintf(p, sizeof(p), "/proc/%d/cmdline", (int)pid);
+		f = fopen(p, "r");
+		if (f) {
+			size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+
+			fclose(f);
+			if (n > 13 && memmem(buf, n, TEST_MARKER, strlen(TEST_MARKER)))
+				break;
+		}
+		usleep(10000);
+	}
+	assert_int_equal(cp_kill_stale_workers(TEST_MARKER), 1);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+	assert_int_equal(cp_kill_stale_workers(TEST_MARKER), 0);
+}
+
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(tap_persistent_and_recorded, setup, teardown),
@@ -509,7 +551,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(restart_backend_closed_dir_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(teardown_on_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_records, setup, teardown),
+		cmocka_unit_test(stale_worker_killed),
 	};
 
+	if (argc > 1 && strcmp(argv[1], TEST_MARKER) == 0) {
+		pause(); /* the stale worker of stale_worker_killed */
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
