@@ -4,6 +4,7 @@
  * test says SKIP with that reason. Checks what the kernel reports in
  * /sys/class/net: MAC, MTU, queue count, carrier, exclusivity, removal.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -119,11 +120,61 @@ static void tap_bad_queue_count(void **state)
 	xvif_tap_destroy(&t);
 }
 
+/* Persistent: closing every fd only detaches (the daemon's restart); the
+ * interface, its MTU, address and carrier-off state stay; attach checks the
+ * ifindex (never someone else's interface, never a missing one created);
+ * clearing persist and closing removes it. */
+static void tap_persist_attach(void **state)
+{
+	struct xvif_tap t, again;
+	char err[160], buf[64], cmd[128];
+	int ifindex;
+
+	(void)state;
+	if (!can_run()) {
+		skip();
+		return;
+	}
+	assert_int_equal(xvif_tap_create(&t, name, 1400, err, sizeof(err)), 0);
+	ifindex = t.ifindex;
+	assert_true(ifindex > 0);
+	snprintf(cmd, sizeof(cmd), "ip addr add 192.0.2.77/32 dev %s && ip link set dev %s up", name, name);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(xvif_tap_set_persist(&t, true), 0);
+	assert_int_equal(xvif_tap_set_queues(&t, 2, err, sizeof(err)), 0);
+	xvif_tap_destroy(&t);
+	/* Still there, detached, its address kept. */
+	assert_true(sysfs_read("mtu", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "1400");
+	snprintf(cmd, sizeof(cmd), "ip -4 addr show dev %s | grep -q 192.0.2.77", name);
+	assert_int_equal(system(cmd), 0);
+
+	/* A wrong ifindex is refused, and nothing is created by trying. */
+	assert_int_equal(xvif_tap_attach(&again, name, ifindex + 1000, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "ifindex"));
+	assert_int_equal(xvif_tap_attach(&again, "xvifnone0", 5, err, sizeof(err)), -1);
+	assert_int_equal(errno, ENODEV);
+	assert_int_equal(access("/sys/class/net/xvifnone0", F_OK), -1);
+
+	assert_int_equal(xvif_tap_attach(&again, name, ifindex, err, sizeof(err)), 0);
+	assert_int_equal(again.nfds, 1);
+	assert_int_equal(again.ifindex, ifindex);
+	assert_int_equal(xvif_tap_set_queues(&again, 3, err, sizeof(err)), 0);
+	assert_int_equal(count_queues(), 3);
+	assert_int_equal(xvif_tap_set_carrier(&again, true), 0);
+	assert_true(sysfs_read("carrier", buf, sizeof(buf)) > 0);
+	assert_string_equal(buf, "1");
+	assert_int_equal(xvif_tap_set_persist(&again, false), 0);
+	xvif_tap_destroy(&again);
+	assert_int_equal(sysfs_read("mtu", buf, sizeof(buf)), -1); /* gone */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(tap_lifecycle),
 		cmocka_unit_test(tap_bad_queue_count),
+		cmocka_unit_test(tap_persist_attach),
 	};
 
 	snprintf(name, sizeof(name), "xvifcp%u", (unsigned int)getpid() % 100000u);
