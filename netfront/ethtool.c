@@ -28,7 +28,7 @@ static const char nf_ctr_names[NF_CTR_NR][ETH_GSTRING_LEN] = {
 
 /* Totals first, then the counters above, then the state. */
 static const char nf_total_names[][ETH_GSTRING_LEN] = {
-	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "queues", "is_broken",
+	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "queues", "is_broken", "untrusted",
 };
 #define NF_NR_TOTALS ARRAY_SIZE(nf_total_names)
 
@@ -62,6 +62,7 @@ static void nf_get_ethtool_stats(struct net_device *dev, struct ethtool_stats *s
 	nf_stats_totals(nf, &data[0], &data[1], &data[2], &data[3]);
 	data[4] = nf->nr_queues;
 	data[5] = nf_broken(nf);
+	data[6] = nf->bounce; /* trusted=0 (parameter or xenstore) at the last connect */
 	for (i = 0; i < NF_CTR_NR; i++)
 		data[NF_NR_TOTALS + i] = atomic64_read(&nf->ctr[i]);
 }

@@ -84,7 +84,8 @@ static unsigned int nf_skb_slots(const struct sk_buff *skb)
 /*
  * Copy @skb into a new, zeroed, page-aligned linear skb with the same
  * headroom (so csum_start and header offsets stay valid): the granted pages
- * then hold nothing but this packet and zeros (XSA-403).
+ * then hold nothing but this packet and zeros (XSA-403). Only the packet is
+ * copied: the old headroom may hold stale bytes, the new one stays zero.
  */
 static struct sk_buff *nf_bounce(struct nf_dev *nf, struct sk_buff *skb)
 {
@@ -101,7 +102,7 @@ static struct sk_buff *nf_bounce(struct nf_dev *nf, struct sk_buff *skb)
 	}
 	skb_reserve(n, head);
 	skb_put(n, skb->len);
-	if (skb_copy_bits(skb, -(int)head, n->head, head + skb->len)) {
+	if (skb_copy_bits(skb, 0, n->data, skb->len)) {
 		kfree_skb(n);
 		return NULL;
 	}
