@@ -66,3 +66,8 @@ unsigned int nf_pick_mtu(uint64_t mtu, bool sg)
 		return 0;
 	return (unsigned int)mtu;
 }
+
+bool nf_reoffer_after_close(unsigned int backend_state, unsigned int was, unsigned int online)
+{
+	return backend_state == XenbusStateClosed && was == XenbusStateConnected && online == 1;
+}

@@ -72,4 +72,15 @@ unsigned int nf_pick_queues(unsigned int cpus, unsigned int be_max, unsigned int
  */
 unsigned int nf_pick_mtu(uint64_t mtu, bool sg);
 
+/*
+ * The backend closed and we disconnected and wrote Closed: offer a new
+ * connection at once (Initialising)? Only if the backend jumped to Closed
+ * (@backend_state) while we were Connected (@was) and the toolstack still
+ * wants the device (@online, the backend's `online` key, is 1): the backend
+ * went away (a restarted backend daemon closes what it cannot serve). An
+ * orderly close (Closing first), a detach (online=0) or a close while we
+ * were still connecting leaves us Closed.
+ */
+bool nf_reoffer_after_close(unsigned int backend_state, unsigned int was, unsigned int online);
+
 #endif /* XVIF_NF_PROTO_H */

@@ -305,6 +305,7 @@ fail:
 void nf_backend_changed(struct xenbus_device *dev, enum xenbus_state backend_state)
 {
 	struct nf_dev *nf = dev_get_drvdata(&dev->dev);
+	enum xenbus_state was;
 
 	if (!nf)
 		return;
@@ -335,12 +336,21 @@ void nf_backend_changed(struct xenbus_device *dev, enum xenbus_state backend_sta
 	case XenbusStateClosing:
 		if (dev->state == XenbusStateClosed)
 			break;
+		was = dev->state;
 		if (nf->netdev->reg_state == NETREG_REGISTERED)
 			netdev_info(nf->netdev, "backend %s is %s: disconnecting\n", dev->otherend,
 				    xvif_state_name(backend_state));
 		nf_disconnect(nf);
 		nf_set_state(nf, XenbusStateClosed);
 		complete(&dev->down);
+		/* A backend that went away (jumped to Closed, online=1): offer
+		 * a new connection for when it comes back (nf_proto.h). */
+		if (nf_reoffer_after_close(backend_state, was,
+					   xenbus_read_unsigned(dev->otherend, "online", 0))) {
+			dev_info(&dev->dev, "backend %s went away: waiting for it to come back\n",
+				 dev->otherend);
+			nf_set_state(nf, XenbusStateInitialising);
+		}
 		break;
 
 	case XenbusStateUnknown:

@@ -279,6 +279,32 @@ static void test_nf_pick_mtu_table(void **state)
 	assert_int_equal(nf_pick_mtu(1ull << 40, true), 0);
 }
 
+/* ---- nf_reoffer_after_close: only a backend that went away ---- */
+
+static void test_nf_reoffer_after_close_table(void **state)
+{
+	unsigned int b, w;
+
+	(void)state;
+	/* xvif-netback restarted: Connected -> Closed, online=1. */
+	assert_true(nf_reoffer_after_close(XenbusStateClosed, XenbusStateConnected, 1));
+	/* xl network-detach: online=0 (libxl writes it with Closing). */
+	assert_false(nf_reoffer_after_close(XenbusStateClosed, XenbusStateConnected, 0));
+	/* Orderly close: Closing first; its Closed finds us Closed already. */
+	assert_false(nf_reoffer_after_close(XenbusStateClosing, XenbusStateConnected, 1));
+	/* A backend that closed while we connected or were closing (its own
+	 * fatal error, ours): no retry loop. */
+	assert_false(nf_reoffer_after_close(XenbusStateClosed, XenbusStateInitialising, 1));
+	assert_false(nf_reoffer_after_close(XenbusStateClosed, XenbusStateClosing, 1));
+	/* online is hostile input: only exactly 1. */
+	assert_false(nf_reoffer_after_close(XenbusStateClosed, XenbusStateConnected, 2));
+	/* Nothing else says yes. */
+	for (b = 0; b < 16; b++)
+		for (w = 0; w < 16; w++)
+			if (nf_reoffer_after_close(b, w, 1))
+				assert_true(b == XenbusStateClosed && w == XenbusStateConnected);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_nf_rx_hostile_chains),
 		cmocka_unit_test(test_nf_pick_queues_table),
 		cmocka_unit_test(test_nf_pick_mtu_table),
+		cmocka_unit_test(test_nf_reoffer_after_close_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
