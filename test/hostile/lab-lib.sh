@@ -182,14 +182,18 @@ hostile_front_setup() {
 	hostile_innocent_up || lab_fail "the innocent guest (second domain, vif $HOSTILE_INNOCENT_VIF) did not come up"
 	HOSTILE_G0=$(hostile_guest_oopses)
 	HOSTILE_D0=$(hostile_dom0_oopses)
+	mkdir -p "$LAB_OUT/hostile"
+	# A scenario that failed before its detach leaves vif 1 behind: detach
+	# it before the snapshot, which must hold the guest's vif 0 and the
+	# innocent guest's vif only.
+	if xenstore-exists "$(hostile_be_dir)"; then
+		lab_run timeout 60 xl network-detach "$LAB_GUEST" "$HOSTILE_VIF"
+		lab_wait 30 "$(hostile_be_dir) to disappear" sh -c "! xenstore-exists $(hostile_be_dir)"
+		sleep 1
+	fi
 	snap=$(hostile_daemon_snap) || lab_fail "xvif-netback is not running before the attack"
 	HOSTILE_SNAP0=$snap
 	lab_log "daemon before: fds gntdev-maps rss_kb procs = $snap"
-	mkdir -p "$LAB_OUT/hostile"
-	# A scenario that failed before its detach leaves vif 1 behind.
-	if xenstore-exists "$(hostile_be_dir)"; then
-		lab_run timeout 60 xl network-detach "$LAB_GUEST" "$HOSTILE_VIF"
-	fi
 	lab_check "could not make bridge xenbr$HOSTILE_VIF" lab_bridge "$HOSTILE_VIF"
 	# vif 1 must come up with no driver bound: the hostile tool is its
 	# frontend. Autoprobe off for the attach only.
@@ -276,17 +280,24 @@ hostile_front_run() {
 }
 
 # hostile_front_children WHAT TREE0 LOG0: a daemon child process (a per-vif
-# worker) that is gone after the attack must be named in the daemon's log
-# since line LOG0 (the vif closed with a reason, the daemon alive).
+# worker, xvif-netback --isolation=process) that is gone after the attack
+# must be accounted for by the daemon's log since line LOG0: its vif's data
+# path stopped (an honest close), or the worker died or was killed and the
+# daemon says why ("... (pid N): closing this vif only"); the daemon
+# itself is alive (checked before).
 hostile_front_children() {
-	local p now
+	local p now vif since
 	now=" $(hostile_daemon_tree | tr '\n' ' ') "
+	since=$(($3 + 1))
 	for p in $2; do
 		case "$now" in *" $p "*) continue;; esac
-		if tail -n +"$(($3 + 1))" "$LAB_DAEMON_LOG" | grep -w -- "$p" > /tmp/hostile-child.txt; then
-			hostile_note "$1: daemon child $p ended: $(tail -n 2 /tmp/hostile-child.txt | tr '\n' ' ')"
+		vif=$(grep -o "[^ ]*: data path in worker process $p " "$LAB_DAEMON_LOG" | tail -n1 | sed 's/: data path in .*//')
+		if tail -n +"$since" "$LAB_DAEMON_LOG" | grep -F "(pid $p)" > /tmp/hostile-child.txt; then
+			hostile_note "$1: worker $p${vif:+ of $vif} ended: $(tail -n 1 /tmp/hostile-child.txt)"
+		elif [ -n "$vif" ] && tail -n +"$since" "$LAB_DAEMON_LOG" | grep -qF "$vif: data path stopped"; then
+			lab_log "$1: worker $p of $vif stopped with its vif"
 		else
-			lab_fail "$1: daemon child process $p vanished and the daemon's log does not say why"
+			lab_fail "$1: daemon child process $p${vif:+ (worker of $vif)} vanished and the daemon's log does not say why"
 		fi
 	done
 }
