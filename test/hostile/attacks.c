@@ -49,8 +49,9 @@ static const struct hostile_attack_desc table[ATK_NR] = {
 		"answer the same request id twice" },
 	[ATK_BAD_ID] = { "bad-id", HOSTILE_BACK, { "tx", "rx" },
 		"answer with ids at and past the ring size" },
-	[ATK_NEVER_RELEASE] = { "never-release", HOSTILE_BACK, { "both" },
-		"never answer TX, keep every RX buffer grant mapped through the frontend's teardown" },
+	[ATK_NEVER_RELEASE] = { "never-release", HOSTILE_BACK, { "both", "answered" },
+		"never answer TX, keep every RX buffer grant mapped through the frontend's teardown; "
+		"answered: answer TX OKAY but keep each TX grant mapped (the frontend's revoke fails)" },
 	[ATK_EVENT_STORM] = { "event-storm", HOSTILE_BACK, { "notify" },
 		"notify the frontend's event channel in a tight loop" },
 	[ATK_STATE_STORM] = { "state-storm", HOSTILE_BACK, { "random", "unknown" },

@@ -46,6 +46,14 @@ static void serve_tx(struct evil_back *b, struct serve_state *s)
 			eb_check_stale(b, r->gref, r->offset,
 				       (unsigned int)r->offset + r->size > XVIF_PAGE_SIZE ? XVIF_PAGE_SIZE - r->offset
 											   : r->size);
+		if (s->k.hold_tx && b->c.held < EB_HOLD_MAX) {
+			/* Keep the packet's grant mapped past its OKAY: the
+			 * frontend cannot end it (XSA-396). */
+			void *p = xengnttab_map_grant_ref(b->gt, b->domid, r->gref, PROT_READ);
+
+			if (p)
+				b->held[b->c.held++] = p;
+		}
 		if (!s->k.answer_tx || s->tx_dead)
 			continue;
 		if (s->k.tx_id == EB_ID_DUP && s->bad_tx < EB_BAD_RESPONSES) {
@@ -180,6 +188,8 @@ int ba_run(struct evil_back *b, const struct hostile_opts *o)
 	if (s.k.hold_rx)
 		report_action(b->rep, "holding %lu RX buffers mapped, %lu TX requests unanswered", b->c.held,
 			      b->c.tx_req);
+	if (s.k.hold_tx)
+		report_action(b->rep, "holding %lu TX grants mapped after answering them OKAY", b->c.held);
 	report_int(b->rep, "tx_pkts_second_half", (long long)(b->c.tx_pkts - tx_at_half));
 	{
 		int st = eb_fe_state(b);

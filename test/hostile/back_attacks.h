@@ -26,6 +26,7 @@ struct eb_serve {
 	bool answer_tx;          /* respond to TX requests */
 	bool deliver_rx;         /* put test frames into posted RX buffers */
 	bool hold_rx;            /* map every RX buffer and keep it; never respond */
+	bool hold_tx;            /* map each TX data grant and keep it, then answer OKAY */
 	bool stale_check;        /* map TX data pages and look outside the packet */
 	bool storm_events;       /* notify in a tight loop */
 	enum eb_id_mode tx_id, rx_id;

@@ -29,6 +29,10 @@ int eb_serve_plan(enum hostile_attack attack, int variant, struct eb_serve *s)
 			s->rx_id = EB_ID_BAD;
 		return 0;
 	case ATK_NEVER_RELEASE:
+		if (variant == 1) { /* answered: the frontend's revoke of a TX grant fails */
+			s->hold_tx = true;
+			return 0;
+		}
 		s->answer_tx = false;
 		s->deliver_rx = false;
 		s->hold_rx = true;

@@ -28,7 +28,7 @@ static void back_plan_knobs(void **state)
 	(void)state;
 	s = plan(ATK_BACK_SANITY, "echo");
 	assert_true(s.answer_tx && s.deliver_rx);
-	assert_false(s.hold_rx || s.stale_check || s.storm_events || s.corrupt_ring || s.state_storm);
+	assert_false(s.hold_rx || s.hold_tx || s.stale_check || s.storm_events || s.corrupt_ring || s.state_storm);
 	assert_int_equal(s.tx_id, EB_ID_HONEST);
 	assert_int_equal(s.rx_id, EB_ID_HONEST);
 
@@ -48,7 +48,10 @@ static void back_plan_knobs(void **state)
 	assert_int_equal(s.rx_id, EB_ID_BAD);
 	s = plan(ATK_NEVER_RELEASE, "both");
 	assert_true(s.hold_rx);
-	assert_false(s.answer_tx || s.deliver_rx);
+	assert_false(s.answer_tx || s.deliver_rx || s.hold_tx);
+	s = plan(ATK_NEVER_RELEASE, "answered");
+	assert_true(s.hold_tx && s.answer_tx && s.deliver_rx);
+	assert_false(s.hold_rx);
 	s = plan(ATK_EVENT_STORM, "notify");
 	assert_true(s.storm_events && s.answer_tx);
 	s = plan(ATK_STATE_STORM, "random");
