@@ -44,13 +44,21 @@ DP_BENCH_BIN := $(DP_BUILD)/netback-dp/bench_dp
 $(DP_COMMON_LIB) $(DP_COMMON_SAN_LIB):
 	$(MAKE) -C $(DP_TOP) common
 
+# test_dp_tx and test_dp_rx watch every rsp_prod the engine publishes
+# (tests/ring_watch.h hooks the ring macros' barriers).
+DP_RING_WATCH := -include tests/ring_watch.h
+$(DP_BUILD)/netback-dp/test_dp_tx $(DP_BUILD)/netback-dp/test_dp_rx \
+$(DP_BUILD)/netback-dp-san/test_dp_tx $(DP_BUILD)/netback-dp-san/test_dp_rx: DP_TEST_EXTRA := $(DP_RING_WATCH)
+$(DP_BUILD)/netback-dp/test_dp_tx $(DP_BUILD)/netback-dp/test_dp_rx \
+$(DP_BUILD)/netback-dp-san/test_dp_tx $(DP_BUILD)/netback-dp-san/test_dp_rx: tests/ring_watch.h
+
 $(DP_BUILD)/netback-dp/%: tests/%.c $(DP_TEST_LINK_SRCS) $(DP_TEST_HDRS) $(DP_COMMON_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) $(DP_CPPFLAGS) $< $(DP_TEST_LINK_SRCS) $(DP_COMMON_LIB) $(DP_CMOCKA_LIBS) -lpthread -o $@
+	$(CC) $(CFLAGS_USER) $(DP_CPPFLAGS) $(DP_TEST_EXTRA) $< $(DP_TEST_LINK_SRCS) $(DP_COMMON_LIB) $(DP_CMOCKA_LIBS) -lpthread -o $@
 
 $(DP_BUILD)/netback-dp-san/%: tests/%.c $(DP_TEST_LINK_SRCS) $(DP_TEST_HDRS) $(DP_COMMON_SAN_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_USER) $(SAN_FLAGS) $(DP_CPPFLAGS) $< $(DP_TEST_LINK_SRCS) $(DP_COMMON_SAN_LIB) $(DP_CMOCKA_LIBS) -lpthread -o $@
+	$(CC) $(CFLAGS_USER) $(SAN_FLAGS) $(DP_CPPFLAGS) $(DP_TEST_EXTRA) $< $(DP_TEST_LINK_SRCS) $(DP_COMMON_SAN_LIB) $(DP_CMOCKA_LIBS) -lpthread -o $@
 
 dp-tests: $(DP_TEST_BINS) $(DP_TEST_SAN_BINS)
 

@@ -72,6 +72,21 @@
 /* Largest message we read from the TAP: a 64 KiB GSO frame, its Ethernet
  * and VLAN headers, and the virtio_net_hdr. */
 #define XVIF_DP_TAP_MSG_MAX (65536u + 64u)
+/* Packets waiting for guest RX buffers, per queue (FIFO and inbox each):
+ * with pooled buffers a queued packet holds a whole buffer, so the byte
+ * bound alone would let small packets pin 2 KiB each; four rings' worth. */
+#define XVIF_DP_RX_QUEUE_PKTS 1024u
+/* RX packet buffers (dp_rx.c), read from the TAP directly, no copy:
+ *   small  one 2 KiB allocation (header + data): every MTU-1500 frame;
+ *   big    a whole TAP message: frames of XVIF_DP_RX_BIG_MIN bytes or more
+ *          (GSO), which keep the buffer they were read into;
+ *   exact  the frames in between, copied out to their own size so a
+ *          jumbo frame does not pin 64 KiB.
+ * Freed buffers go back to the freeing queue's pool, up to these counts. */
+#define XVIF_DP_RX_SMALL_ALLOC 2048u
+#define XVIF_DP_RX_BIG_MIN 16384u
+#define XVIF_DP_RX_POOL_SMALL 256u
+#define XVIF_DP_RX_POOL_BIG 8u
 
 /* ---- Shared per-vif settings that workers snapshot. ---- */
 
@@ -102,6 +117,7 @@ struct xvif_dp_snapshot {
 struct xvif_rx_pkt {
 	struct xvif_rx_pkt *next;
 	uint64_t t_enq;         /* when it was read from the TAP */
+	uint8_t kind;           /* XVIF_RX_BUF_*: which pool it returns to */
 	struct xvif_rx_params p;
 	uint8_t data[];         /* p.len bytes of frame */
 };
@@ -110,6 +126,15 @@ struct xvif_rx_fifo {
 	struct xvif_rx_pkt *head, *tail;
 	uint64_t bytes;
 	unsigned int n;
+};
+
+enum { XVIF_RX_BUF_EXACT = 0, XVIF_RX_BUF_SMALL, XVIF_RX_BUF_BIG };
+
+/* Free RX buffers of one queue (worker-private: only its worker allocates
+ * from it or frees into it). */
+struct xvif_rx_pool {
+	struct xvif_rx_pkt *small, *big;    /* singly linked through next */
+	unsigned int n_small, n_big;
 };
 
 /* ---- One queue. ---- */
@@ -150,6 +175,12 @@ struct xvif_dp_queue {
 	uint8_t *tap_buf;           /* one TAP message */
 	struct xvif_dp_rx_item *rx_items;
 	bool rx_need_event;         /* req_event set: the head packet waits for guest buffers */
+	struct xvif_rx_pool rx_pool;
+	struct xvif_rx_pkt *rx_spare_small, *rx_spare_big; /* the next TAP read's buffers */
+
+	/* Responses pushed this wake-up whose ring asked for an event: sent
+	 * once at the end of xvif_dp_queue_run (one per port). */
+	bool notify_tx, notify_rx;
 
 	xvif_gcopy_seg_t *segs;     /* XVIF_DP_GCOPY_MAX, for both directions */
 	struct xvif_dp_snapshot snap;

@@ -23,9 +23,16 @@
 static void drain_events(struct xvif_dp_queue *q)
 {
 	const struct xvif_dp_ops *ops = q->vif->ops;
-	unsigned int i;
+	/* A delivered port stays masked until we unmask it, so at most one
+	 * entry per bound port is waiting: reading that many needs no final
+	 * read to learn that nothing is left (a port that fires again after
+	 * its unmask makes the fd readable for the next poll). */
+	unsigned int i, nports = (q->bound_tx ? 1u : 0u) + (q->bound_rx && q->port_rx != q->port_tx ? 1u : 0u) +
+				 (q->bound_ctrl ? 1u : 0u);
 
-	for (i = 0; i < XVIF_DP_EVT_BUDGET; i++) {
+	if (nports == 0 || nports > XVIF_DP_EVT_BUDGET)
+		nports = XVIF_DP_EVT_BUDGET;
+	for (i = 0; i < nports; i++) {
 		int port = ops->evt_pending(q->evt);
 
 		if (port < 0)
@@ -37,7 +44,20 @@ static void drain_events(struct xvif_dp_queue *q)
 	}
 }
 
-bool xvif_dp_queue_run(struct xvif_dp_vif *vif, unsigned int qi)
+/* The notifications the wake-up's pushes asked for: one per port, however
+ * many passes pushed (a single port serves both rings unless split). */
+static void send_notifications(struct xvif_dp_queue *q)
+{
+	if (q->notify_tx)
+		xvif_dp_notify(q, q->port_tx);
+	if (q->notify_rx && (!q->notify_tx || q->port_rx != q->port_tx))
+		xvif_dp_notify(q, q->port_rx);
+	q->notify_tx = q->notify_rx = false;
+}
+
+/* @events: read the event channel; @tap: read the TAP (false only when
+ * poll() just said it has nothing). */
+static bool queue_run(struct xvif_dp_vif *vif, unsigned int qi, bool events, bool tap)
 {
 	struct xvif_dp_queue *q;
 	bool more = false;
@@ -48,16 +68,25 @@ bool xvif_dp_queue_run(struct xvif_dp_vif *vif, unsigned int qi)
 	if (xvif_dp_is_broken(q) || __atomic_load_n(&vif->stopping, __ATOMIC_ACQUIRE))
 		return false;
 	xvif_cnt_add(&q->cnt, XVIF_DPC_WAKEUPS, 1);
-	drain_events(q);
+	if (events)
+		drain_events(q);
 	if (qi == 0)
 		more |= xvif_dp_ctrl_run(q);
 	more |= xvif_dp_tx_run(q);
 	/* Stall drops first, so the room they free is refilled at once. */
 	if (!xvif_dp_is_broken(q))
 		xvif_dp_rx_expire(q, vif->ops->now_us(vif->octx));
-	more |= xvif_dp_rx_read_tap(q);
+	if (tap)
+		more |= xvif_dp_rx_read_tap(q);
 	more |= xvif_dp_rx_deliver(q);
+	/* Also after a break: responses pushed before it are owed their event. */
+	send_notifications(q);
 	return more && !xvif_dp_is_broken(q);
+}
+
+bool xvif_dp_queue_run(struct xvif_dp_vif *vif, unsigned int qi)
+{
+	return queue_run(vif, qi, true, true);
 }
 
 static int usec_to_ms(uint64_t us)
@@ -84,9 +113,16 @@ void *xvif_dp_worker(void *arg)
 	struct xvif_dp_queue *q = arg;
 	struct xvif_dp_vif *vif = q->vif;
 
+	/* Syscalls per wake-up are what a packet costs most here: read the
+	 * event channel only when poll() said it is readable, and the TAP
+	 * unless poll() just said it is empty. A wake-up for guest TX then
+	 * makes no TAP read that ends in EAGAIN, a wake-up for TAP packets no
+	 * event-channel read. (First pass, or poll interrupted: both.) */
+	bool events = true, tap = true;
+
 	while (!__atomic_load_n(&vif->stopping, __ATOMIC_ACQUIRE)) {
 		struct pollfd pfd[3];
-		bool more = xvif_dp_queue_run(vif, q->id);
+		bool more = queue_run(vif, q->id, events, tap);
 		bool broken = xvif_dp_is_broken(q);
 		uint64_t junk;
 
@@ -97,10 +133,18 @@ void *xvif_dp_worker(void *arg)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = q->wake_fd;
 		pfd[2].events = POLLIN;
-		if (poll(pfd, 3, more ? 0 : broken ? -1 : xvif_dp_queue_timeout_ms(q)) < 0 && errno != EINTR) {
-			xvif_log(XVIF_LOG_ERR, "%s: poll: %m", q->name);
-			break;
+		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
+		if (poll(pfd, 3, more ? 0 : broken ? -1 : xvif_dp_queue_timeout_ms(q)) < 0) {
+			if (errno != EINTR) {
+				xvif_log(XVIF_LOG_ERR, "%s: poll: %m", q->name);
+				break;
+			}
+			events = tap = true; /* interrupted: look everywhere */
+			continue;
 		}
+		events = (pfd[0].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
+		/* Not polled (no room then): deliveries may have made room. */
+		tap = pfd[1].fd < 0 || (pfd[1].revents & (POLLIN | POLLERR | POLLHUP)) != 0;
 		if (pfd[2].revents & POLLIN) {
 			if (read(q->wake_fd, &junk, sizeof(junk)) < 0 && errno != EAGAIN)
 				xvif_log(XVIF_LOG_ERR, "%s: wake eventfd: %m", q->name);

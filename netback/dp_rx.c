@@ -2,19 +2,27 @@
 /*
  * Guest RX: TAP -> per-queue FIFO -> grant copy into posted guest buffers.
  *
- *   read(TAP) --virtio_net_hdr--> xvif_rx_params --multicast filter, hash-->
- *   FIFO of the queue the hash mapping names (steering) --xvif_rx_plan-->
- *   segments of one gnt_copy per pass --> responses --> push + notify
+ *   readv(TAP) into a pooled buffer --virtio_net_hdr--> xvif_rx_params
+ *   --multicast filter, hash--> FIFO of the queue the hash mapping names
+ *   (steering) --xvif_rx_plan--> segments of one gnt_copy per pass -->
+ *   responses --> push (whole packets only) --> one notify per wake-up
  *
- * The FIFO is bounded in bytes (XVIF_DP_RX_QUEUE_BYTES): while it is full
- * the worker stops reading its TAP, so a guest that stops posting buffers
- * costs us a bounded amount of memory. Packets that waited longer than
+ * No copy in user space: the grant copy reads each packet from the buffer
+ * the TAP read filled (only frames between 2 and 16 KiB are copied once, to
+ * buffers of their own size; see XVIF_DP_RX_SMALL_ALLOC). Buffers are
+ * recycled through a per-queue pool.
+ *
+ * The FIFO is bounded in bytes (XVIF_DP_RX_QUEUE_BYTES) and packets
+ * (XVIF_DP_RX_QUEUE_PKTS): while it is full the worker stops reading its
+ * TAP, so a guest that stops posting buffers costs us a bounded amount of
+ * memory. Packets that waited longer than
  * XVIF_DP_RX_STALL_USEC are dropped (the stall timer).
  */
 #include <errno.h>
 #include <linux/virtio_net.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "dp_int.h"
@@ -28,11 +36,77 @@ struct xvif_dp_rx_item {
 	unsigned int seg_first, seg_n;
 };
 
+/* Data bytes a small buffer holds, and a big one (a whole TAP message but
+ * its virtio_net_hdr). */
+#define RX_SMALL_CAP (XVIF_DP_RX_SMALL_ALLOC - sizeof(struct xvif_rx_pkt))
+#define RX_BIG_CAP (XVIF_DP_TAP_MSG_MAX - sizeof(struct virtio_net_hdr))
+
+static struct xvif_rx_pkt *pkt_new(uint8_t kind, size_t cap)
+{
+	struct xvif_rx_pkt *p = malloc(sizeof(*p) + cap);
+
+	if (p)
+		p->kind = kind;
+	return p;
+}
+
+/* A buffer of @kind: from the pool, else from malloc. */
+static struct xvif_rx_pkt *pool_get(struct xvif_dp_queue *q, uint8_t kind)
+{
+	struct xvif_rx_pool *pl = &q->rx_pool;
+	struct xvif_rx_pkt *p;
+
+	if (kind == XVIF_RX_BUF_SMALL && pl->small) {
+		p = pl->small;
+		pl->small = p->next;
+		pl->n_small--;
+		return p;
+	}
+	if (kind == XVIF_RX_BUF_BIG && pl->big) {
+		p = pl->big;
+		pl->big = p->next;
+		pl->n_big--;
+		return p;
+	}
+	return pkt_new(kind, kind == XVIF_RX_BUF_SMALL ? RX_SMALL_CAP : RX_BIG_CAP);
+}
+
+/* Done with @p (delivered or dropped): back to @q's pool while it has room. */
+static void pkt_free(struct xvif_dp_queue *q, struct xvif_rx_pkt *p)
+{
+	struct xvif_rx_pool *pl = &q->rx_pool;
+
+	if (!p)
+		return;
+	if (p->kind == XVIF_RX_BUF_SMALL && pl->n_small < XVIF_DP_RX_POOL_SMALL) {
+		p->next = pl->small;
+		pl->small = p;
+		pl->n_small++;
+	} else if (p->kind == XVIF_RX_BUF_BIG && pl->n_big < XVIF_DP_RX_POOL_BIG) {
+		p->next = pl->big;
+		pl->big = p;
+		pl->n_big++;
+	} else {
+		free(p);
+	}
+}
+
+static void pool_drain(struct xvif_rx_pkt **list)
+{
+	while (*list) {
+		struct xvif_rx_pkt *p = *list;
+
+		*list = p->next;
+		free(p);
+	}
+}
+
 int xvif_dp_rx_alloc(struct xvif_dp_queue *q)
 {
-	q->tap_buf = malloc(XVIF_DP_TAP_MSG_MAX);
 	q->rx_items = calloc(XVIF_DP_RX_BUDGET, sizeof(*q->rx_items));
-	if (!q->tap_buf || !q->rx_items) {
+	q->rx_spare_small = pkt_new(XVIF_RX_BUF_SMALL, RX_SMALL_CAP);
+	q->rx_spare_big = pkt_new(XVIF_RX_BUF_BIG, RX_BIG_CAP);
+	if (!q->rx_items || !q->rx_spare_small || !q->rx_spare_big) {
 		xvif_dp_rx_free(q);
 		return -ENOMEM;
 	}
@@ -90,17 +164,26 @@ static void fifo_free(struct xvif_rx_fifo *f)
 
 void xvif_dp_rx_free(struct xvif_dp_queue *q)
 {
+	unsigned int i;
+
 	fifo_free(&q->rxq);
 	fifo_free(&q->inbox);
-	free(q->tap_buf);
+	if (q->rx_items)
+		for (i = 0; i < XVIF_DP_RX_BUDGET; i++)
+			free(q->rx_items[i].pkt); /* NULL between passes */
 	free(q->rx_items);
-	q->tap_buf = NULL;
 	q->rx_items = NULL;
+	free(q->rx_spare_small);
+	free(q->rx_spare_big);
+	q->rx_spare_small = q->rx_spare_big = NULL;
+	pool_drain(&q->rx_pool.small);
+	pool_drain(&q->rx_pool.big);
+	q->rx_pool.n_small = q->rx_pool.n_big = 0;
 }
 
 bool xvif_dp_rx_has_room(const struct xvif_dp_queue *q)
 {
-	return q->rxq.bytes < XVIF_DP_RX_QUEUE_BYTES;
+	return q->rxq.bytes < XVIF_DP_RX_QUEUE_BYTES && q->rxq.n < XVIF_DP_RX_QUEUE_PKTS;
 }
 
 static void update_queued(struct xvif_dp_queue *q)
@@ -160,17 +243,17 @@ static bool is_multicast(const uint8_t *dst)
 	return (dst[0] & 1) && memcmp(dst, bcast, 6) != 0;
 }
 
-/* Classify one packet read from the TAP and queue it; takes ownership. */
-static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt)
+/* Classify one packet read from the TAP at @now and queue it; takes
+ * ownership. The caller refreshed q->snap. */
+static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt, uint64_t now)
 {
 	struct xvif_dp_vif *vif = q->vif;
 	struct xvif_dp_queue *t = q;
 
-	xvif_dp_snapshot_refresh(q);
 	if (vif->cfg.fe.multicast_control && is_multicast(pkt->data) &&
 	    !xvif_dp_mcast_allowed(&q->snap, pkt->data)) {
 		xvif_cnt_add(&q->cnt, XVIF_DPC_RX_MCAST_FILTERED, 1);
-		free(pkt);
+		pkt_free(q, pkt);
 		return;
 	}
 	if (q->snap.hashing) {
@@ -182,17 +265,18 @@ static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt)
 			t = &vif->q[xvif_hash_queue(&q->snap.hash, pkt->p.hash, vif->nq)];
 		}
 	}
-	pkt->t_enq = vif->ops->now_us(vif->octx);
+	pkt->t_enq = now;
 	if (t == q) {
 		fifo_push(&q->rxq, pkt);
 		return;
 	}
 	/* Steered to another queue: its inbox, bounded like its FIFO. */
 	pthread_mutex_lock(&t->inbox_lock);
-	if (t->inbox.bytes + pkt->p.len > XVIF_DP_RX_QUEUE_BYTES || xvif_dp_is_broken(t)) {
+	if (t->inbox.bytes + pkt->p.len > XVIF_DP_RX_QUEUE_BYTES || t->inbox.n >= XVIF_DP_RX_QUEUE_PKTS ||
+	    xvif_dp_is_broken(t)) {
 		pthread_mutex_unlock(&t->inbox_lock);
 		xvif_cnt_add(&q->cnt, XVIF_DPC_RX_QUEUE_FULL, 1);
-		free(pkt);
+		pkt_free(q, pkt);
 		return;
 	}
 	fifo_push(&t->inbox, pkt);
@@ -201,53 +285,111 @@ static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt)
 	xvif_dp_queue_wake(t);
 }
 
+/*
+ * Read one TAP message straight into buffers: the virtio_net_hdr, then the
+ * spare small buffer, then the spare big one past the small one's share.
+ * Returns the packet (the spare it used is replaced), NULL after counting a
+ * drop, or sets *@stop (nothing more to read now).
+ */
+static struct xvif_rx_pkt *rx_read_one(struct xvif_dp_queue *q, struct virtio_net_hdr *vh, bool *stop)
+{
+	struct xvif_rx_pkt *s = q->rx_spare_small, *b = q->rx_spare_big, *pkt;
+	const size_t vlen = sizeof(*vh);
+	struct iovec iov[3];
+	ssize_t r;
+	size_t len;
+
+	if (!s || !b) {
+		/* A replacement failed to allocate last time: try again. */
+		if (!s)
+			s = q->rx_spare_small = pool_get(q, XVIF_RX_BUF_SMALL);
+		if (!b)
+			b = q->rx_spare_big = pool_get(q, XVIF_RX_BUF_BIG);
+		if (!s || !b) {
+			*stop = true; /* out of memory: leave it in the TAP for now */
+			return NULL;
+		}
+	}
+	iov[0].iov_base = vh;
+	iov[0].iov_len = vlen;
+	iov[1].iov_base = s->data;
+	iov[1].iov_len = RX_SMALL_CAP;
+	iov[2].iov_base = b->data + RX_SMALL_CAP;
+	iov[2].iov_len = RX_BIG_CAP - RX_SMALL_CAP;
+	do
+		r = readv(q->tap_fd, iov, 3);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		if (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+			xvif_cnt_add(&q->cnt, XVIF_DPC_RX_TAP_ERR, 1);
+			xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: TAP read: %s", q->name, strerror(errno));
+		}
+		*stop = true;
+		return NULL;
+	}
+	if ((size_t)r < vlen + XVIF_ETH_HLEN) {
+		xvif_cnt_inc_u64(&q->cnt.rx_drop[XVIF_RXR_TOO_SHORT]);
+		return NULL;
+	}
+	if ((size_t)r > vlen + RX_BIG_CAP) {
+		/* More than we offered room for (a TAP reports the whole
+		 * length of a truncated message). */
+		xvif_cnt_inc_u64(&q->cnt.rx_drop[XVIF_RXR_TOO_BIG]);
+		return NULL;
+	}
+	len = (size_t)r - vlen;
+	if (len <= RX_SMALL_CAP) {
+		pkt = s;
+		q->rx_spare_small = pool_get(q, XVIF_RX_BUF_SMALL);
+	} else if (len >= XVIF_DP_RX_BIG_MIN) {
+		memcpy(b->data, s->data, RX_SMALL_CAP); /* the small buffer's share */
+		pkt = b;
+		q->rx_spare_big = pool_get(q, XVIF_RX_BUF_BIG);
+	} else {
+		pkt = pkt_new(XVIF_RX_BUF_EXACT, len);
+		if (!pkt) {
+			xvif_cnt_add(&q->cnt, XVIF_DPC_RX_QUEUE_FULL, 1);
+			return NULL;
+		}
+		memcpy(pkt->data, s->data, RX_SMALL_CAP);
+		memcpy(pkt->data + RX_SMALL_CAP, b->data + RX_SMALL_CAP, len - RX_SMALL_CAP);
+	}
+	pkt->next = NULL;
+	memset(&pkt->p, 0, sizeof(pkt->p));
+	pkt->p.len = (uint32_t)len;
+	return pkt;
+}
+
 bool xvif_dp_rx_read_tap(struct xvif_dp_queue *q)
 {
-	const size_t vlen = sizeof(struct virtio_net_hdr);
 	unsigned int n = 0;
+	uint64_t now;
 
 	if (xvif_dp_is_broken(q))
 		return false;
+	/* One clock read and one settings check per batch, not per packet. */
+	now = q->vif->ops->now_us(q->vif->octx);
+	xvif_dp_snapshot_refresh(q);
 	while (n < XVIF_DP_RX_BUDGET && xvif_dp_rx_has_room(q)) {
 		struct virtio_net_hdr vh;
 		struct xvif_rx_pkt *pkt;
-		ssize_t r = read(q->tap_fd, q->tap_buf, XVIF_DP_TAP_MSG_MAX);
+		bool stop = false;
 
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		pkt = rx_read_one(q, &vh, &stop);
+		if (stop)
 			break;
-		if (r <= 0) {
-			if (r < 0) {
-				xvif_cnt_add(&q->cnt, XVIF_DPC_RX_TAP_ERR, 1);
-				xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: TAP read: %s", q->name,
-						     strerror(errno));
-			}
-			break;
-		}
 		n++;
-		if ((size_t)r < vlen + XVIF_ETH_HLEN) {
-			xvif_cnt_inc_u64(&q->cnt.rx_drop[XVIF_RXR_TOO_SHORT]);
+		if (!pkt)
 			continue;
-		}
-		pkt = malloc(sizeof(*pkt) + (size_t)r - vlen);
-		if (!pkt) {
-			xvif_cnt_add(&q->cnt, XVIF_DPC_RX_QUEUE_FULL, 1);
-			continue;
-		}
-		memset(pkt, 0, sizeof(*pkt));
-		memcpy(&vh, q->tap_buf, vlen);
-		pkt->p.len = (uint32_t)((size_t)r - vlen);
-		memcpy(pkt->data, q->tap_buf + vlen, pkt->p.len);
 		if (rx_from_vnet(q, &vh, pkt) < 0) {
 			xvif_cnt_add(&q->cnt, XVIF_DPC_RX_BAD_VNET, 1);
 			xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
 					     "%s: TAP packet with virtio_net_hdr flags %#x gso %#x not deliverable: dropped",
 					     q->name, vh.flags, vh.gso_type);
-			free(pkt);
+			pkt_free(q, pkt);
 			continue;
 		}
-		rx_accept(q, pkt);
+		rx_accept(q, pkt, now);
 	}
 	update_queued(q);
 	return n == XVIF_DP_RX_BUDGET;
@@ -256,7 +398,7 @@ bool xvif_dp_rx_read_tap(struct xvif_dp_queue *q)
 void xvif_dp_rx_expire(struct xvif_dp_queue *q, uint64_t now)
 {
 	while (q->rxq.head && now - q->rxq.head->t_enq >= XVIF_DP_RX_STALL_USEC) {
-		free(fifo_pop(&q->rxq));
+		pkt_free(q, fifo_pop(&q->rxq));
 		xvif_cnt_add(&q->cnt, XVIF_DPC_RX_STALL_DROP, 1);
 		xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
 				     "%s: guest posted no RX buffers for %u s: queued packet dropped", q->name,
@@ -303,12 +445,14 @@ static void rx_flush(struct xvif_dp_queue *q, unsigned int nitems, unsigned int 
 		xvif_rx_responses(&it->plan, &it->pkt->p, it->req_id, override, rsp);
 		for (k = 0; k < it->plan.nr_slots; k++)
 			*RING_GET_RESPONSE(&q->rx, q->rx.rsp_prod_pvt++) = rsp[k];
-		free(it->pkt);
+		pkt_free(q, it->pkt);
 		it->pkt = NULL;
 	}
+	/* A pass ends on a packet boundary: every packet staged above has all
+	 * its responses written, so rsp_prod never splits a packet. */
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->rx, notify);
 	if (notify)
-		xvif_dp_notify(q, q->port_rx);
+		q->notify_rx = true; /* sent once, at the end of the wake-up */
 }
 
 /* Build the grant-copy segments of one planned packet into requests
@@ -371,7 +515,7 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 				xvif_cnt_inc_u64(&q->cnt.rx_drop[reason]);
 				xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: RX packet of %u bytes dropped: %s",
 						     q->name, q->rxq.head->p.len, xvif_rx_reason_name(reason));
-				free(fifo_pop(&q->rxq));
+				pkt_free(q, fifo_pop(&q->rxq));
 				if (--budget == 0)
 					break;
 				continue;

@@ -10,6 +10,7 @@
  *   ring --RING_COPY_REQUEST--> tx_copy[] --xvif_tx_parse--> items[]
  *        --segments--> one gnt_copy --> tx_stage --> writev(TAP)
  *        --> responses --> RING_PUSH_RESPONSES_AND_CHECK_NOTIFY
+ *        (the notification itself is sent once per wake-up by dp_loop.c)
  *
  * Every consumed request gets its response within the same pass, so
  * rsp_prod_pvt == req_cons between passes.
@@ -189,9 +190,11 @@ static void tx_flush(struct xvif_dp_queue *q, unsigned int nitems, unsigned int 
 			q->tx.rsp_prod_pvt++;
 		}
 	}
+	/* Every item above was answered whole (all its slots), so rsp_prod
+	 * moves to a packet boundary, never into a packet. */
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
 	if (notify)
-		xvif_dp_notify(q, q->port_tx);
+		q->notify_tx = true; /* sent once, at the end of the wake-up */
 }
 
 static bool tx_fits(const struct xvif_tx_pkt *pkt, uint32_t stage_used, unsigned int nsegs)
@@ -238,7 +241,7 @@ static bool tx_stage(struct xvif_dp_queue *q, struct xvif_dp_tx_item *it, uint32
  * Consumes at most *budget packets. Returns false if TX must stop for now
  * (queue broken, or waiting for credit).
  */
-static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *budget)
+static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *budget, uint64_t now)
 {
 	const struct xvif_fe_config *fe = &q->vif->cfg.fe;
 	struct xvif_tx_features feat = {
@@ -281,8 +284,6 @@ static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *
 			if (xvif_dp_mcast_update(q, it->pkt.mcast_add, it->pkt.mcast_addr) < 0)
 				it->status = XEN_NETIF_RSP_ERROR;
 		} else {
-			uint64_t now = q->vif->ops->now_us(q->vif->octx);
-
 			if (!tx_fits(&it->pkt, stage_used, nsegs))
 				break; /* this pass is full: the packet starts the next */
 			if (!xvif_credit_take(&q->credit, it->pkt.total_len, now)) {
@@ -332,7 +333,9 @@ bool xvif_dp_tx_run(struct xvif_dp_queue *q)
 				break;
 			continue;
 		}
-		if (!tx_batch(q, (unsigned int)avail, &budget))
+		/* The clock read once per wake-up serves the credit checks
+		 * of the whole run (a pass takes microseconds). */
+		if (!tx_batch(q, (unsigned int)avail, &budget, now))
 			break;
 	}
 	/* Status only: free slots as the frontend sees them (clipped, since

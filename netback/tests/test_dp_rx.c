@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <cmocka.h>
 
 #include "fake_front.h"
@@ -661,6 +662,143 @@ static void rings_attached_at_nonzero_indexes(void **state)
 	stop(ff);
 }
 
+/* ---- Responses are pushed only at packet boundaries ----
+ *
+ * A restarted daemon adopts the rings where rsp_prod stands, so rsp_prod
+ * must never stop inside a multi-slot packet (data slots plus extras).
+ * tests/ring_watch.h runs rx_watch_check() at every ring barrier: it parses
+ * the response chains published since its last look, as a frontend would,
+ * and fails if rsp_prod ends inside one. The fake grant copy's hook plays a
+ * frontend that posts buffers while the backend works, so one wake-up
+ * makes several delivery passes and several pushes. */
+void (*xvif_ring_watch_hook)(void);
+
+struct rx_watch {
+	struct ff *ff;
+	RING_IDX parsed;           /* chains parsed up to here */
+	RING_IDX last_prod;
+	unsigned int moves, chains, post_rounds;
+	bool bad;
+	RING_IDX bad_prod;
+};
+static struct rx_watch *rx_watched;
+
+static void rx_watch_check(void)
+{
+	struct rx_watch *w = rx_watched;
+	struct ff_queue *q;
+	RING_IDX prod;
+
+	if (!w)
+		return;
+	q = &w->ff->q[0];
+	prod = __atomic_load_n(&q->rx.sring->rsp_prod, __ATOMIC_ACQUIRE);
+	if (prod == w->last_prod)
+		return;
+	w->moves++;
+	w->last_prod = prod;
+	while (w->parsed != prod && !w->bad) {
+		xvif_rx_rsp_t rsp[XVIF_RX_SLOTS_MAX + 2];
+		unsigned int avail = prod - w->parsed, i, n;
+		struct xvif_rxr_pkt pkt;
+
+		n = avail < XVIF_ARRAY_SIZE(rsp) ? avail : XVIF_ARRAY_SIZE(rsp);
+		for (i = 0; i < n; i++)
+			rsp[i] = *RING_GET_RESPONSE(&q->rx, w->parsed + i);
+		if (xvif_rxr_parse(rsp, avail, RING_SIZE(&q->rx), &pkt) == XVIF_RXR_FATAL) {
+			w->bad = true; /* the chain runs past rsp_prod */
+			w->bad_prod = prod;
+			break;
+		}
+		w->parsed += pkt.nr_slots;
+		w->chains++;
+	}
+}
+
+static void rx_post_hook(struct fake_xen *fx, void *arg)
+{
+	struct rx_watch *w = arg;
+
+	(void)fx;
+	if (w->post_rounds > 0) {
+		w->post_rounds--;
+		ff_rx_post(w->ff, 0, 12);
+	}
+}
+
+static void rx_push_at_packet_boundaries(void **state)
+{
+	static const uint32_t lens[] = { 100, 5000, 20000, 1400, 9000, 60, 13000, 3000 };
+	struct virtio_net_hdr gso = { .flags = VIRTIO_NET_HDR_F_NEEDS_CSUM, .gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+				      .gso_size = 1448, .csum_start = 34, .csum_offset = 16, .hdr_len = 54 };
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = start(&o);
+	struct rx_watch *w = calloc(1, sizeof(*w));
+	unsigned int round, i, k = 0, sent = 0, recvd = 0;
+	struct xvif_rxr_pkt pkt;
+
+	(void)state;
+	assert_non_null(w);
+	w->ff = ff;
+	{
+		int sz = 4 << 20;
+
+		setsockopt(ff->q[0].sock[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+		setsockopt(ff->q[0].sock[0], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	}
+	rx_watched = w;
+	xvif_ring_watch_hook = rx_watch_check;
+	ff->fx.copy_hook = rx_post_hook;
+	ff->fx.copy_hook_arg = w;
+	for (round = 0; round < 6; round++) {
+		unsigned int calls0 = ff->fx.copy_calls, moves0 = w->moves;
+
+		/* Fewer buffers than the round's packets need: those left
+		 * over from the last round, or 10, and packets for more. */
+		unsigned int spare = ff->q[0].rx.req_prod_pvt - ff->vif->q[0].rx.req_cons, slots = 0;
+
+		if (spare < 10) {
+			ff_rx_post(ff, 0, 10 - spare);
+			spare = 10;
+		}
+		for (i = 0; slots <= spare + 8 && i < 40; i++, k++, sent++) {
+			uint32_t len = lens[k % XVIF_ARRAY_SIZE(lens)];
+
+			ff_frame(frame, len, 4, XVIF_IPPROTO_TCP, k);
+			assert_int_equal(ff_tap_write(ff, 0, len > 16000 ? &gso : NULL, frame, len), 0);
+			slots += (len + 4095) / 4096 + (len > 16000 ? 1 : 0);
+		}
+		w->post_rounds = 3;
+		ff_run(ff, 0, 1);  /* one wake-up */
+
+		if (w->bad)
+			fail_msg("round %u: rsp_prod %u published inside a packet", round, w->bad_prod);
+		assert_true(ff->fx.copy_calls - calls0 >= 2);
+		assert_true(w->moves - moves0 >= 2);
+		/* The rest, a few buffers at a time (few left over). */
+		w->post_rounds = 0;
+		for (i = 0; i < 100 && ff_cnt(ff, 0, XVIF_DPC_RX_PACKETS) < sent; i++) {
+			ff_rx_post(ff, 0, 4);
+			ff_run(ff, 0, 64);
+		}
+		assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_RX_PACKETS), sent);
+		if (w->bad)
+			fail_msg("round %u: rsp_prod %u published inside a packet", round, w->bad_prod);
+		assert_int_equal(w->parsed, ff->q[0].rx.sring->rsp_prod);
+		while (ff_rx_recv(ff, 0, got, sizeof(got), &pkt) >= 0) {
+			assert_false(pkt.error);
+			recvd++;
+		}
+	}
+	xvif_ring_watch_hook = NULL;
+	rx_watched = NULL;
+	ff->fx.copy_hook = NULL;
+	assert_int_equal(recvd, sent);
+	assert_int_equal(w->chains, sent);
+	free(w);
+	stop(ff);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -684,6 +822,7 @@ int main(void)
 		cmocka_unit_test(rx_multicast_list_full_floods),
 		cmocka_unit_test(rx_ring_wraps),
 		cmocka_unit_test(rings_attached_at_nonzero_indexes),
+		cmocka_unit_test(rx_push_at_packet_boundaries),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

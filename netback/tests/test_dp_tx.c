@@ -298,6 +298,177 @@ static void tx_ring_wraps(void **state)
 	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 300);
 }
 
+/* ---- Responses are pushed only at packet boundaries ----
+ *
+ * A restarted daemon adopts the rings where rsp_prod stands, so rsp_prod
+ * must never stop inside a multi-slot packet. The test records where each
+ * packet's slots end; tests/ring_watch.h runs a check at every ring
+ * barrier, so it sees every rsp_prod the engine publishes. The fake grant
+ * copy's hook plays a frontend that keeps producing while the backend
+ * works, so one wake-up makes several passes and several pushes. */
+void (*xvif_ring_watch_hook)(void);
+
+struct tx_bounds {
+	struct ff *ff;
+	RING_IDX end[512];         /* request index after each packet, in order */
+	unsigned int n, checks, moves, extra_rounds;
+	RING_IDX last_prod;
+	bool bad;
+	RING_IDX bad_prod;
+};
+static struct tx_bounds *watched;
+
+static bool tx_at_boundary(const struct tx_bounds *b, RING_IDX prod)
+{
+	unsigned int i;
+
+	if (prod == 0)
+		return true;
+	for (i = 0; i < b->n; i++)
+		if (b->end[i] == prod)
+			return true;
+	return false;
+}
+
+/* One packet of a varied shape: 1..5 data slots, every third with a GSO
+ * extra (an extra slot inside the chain), every seventh oversized
+ * (dropped: its slots are answered ERROR as one unit). */
+static void tx_queue_varied(struct tx_bounds *b, unsigned int k)
+{
+	struct ff *ff = b->ff;
+	struct ff_tx t = { .nslots = 1 + k % 5 };
+	uint32_t len = 200 + 700 * (k % 5);
+
+	if (k % 3 == 2) {
+		t.gso_type = XEN_NETIF_GSO_TYPE_TCPV4;
+		t.gso_size = 100;
+		t.flags = XEN_NETTXF_csum_blank;
+	}
+	if (k % 7 == 6)
+		t.nslots = XVIF_TX_SLOTS_DROP + 1;
+	if (len < 64u * t.nslots)
+		len = 64u * t.nslots;
+	ff_frame(frame, len, 4, XVIF_IPPROTO_TCP, k);
+	ff_tx_queue(ff, 0, frame, len, &t);
+	b->end[b->n++] = ff->q[0].tx.req_prod_pvt;
+}
+
+/* At every barrier: the published rsp_prod is a packet's end. */
+static void tx_bounds_check(void)
+{
+	struct tx_bounds *b = watched;
+	RING_IDX prod;
+
+	if (!b)
+		return;
+	prod = __atomic_load_n(&b->ff->q[0].tx.sring->rsp_prod, __ATOMIC_ACQUIRE);
+	b->checks++;
+	if (prod != b->last_prod)
+		b->moves++;
+	b->last_prod = prod;
+	if (!tx_at_boundary(b, prod) && !b->bad) {
+		b->bad = true;
+		b->bad_prod = prod;
+	}
+}
+
+/* At every grant copy: the frontend produces more while the backend works. */
+static void tx_produce_hook(struct fake_xen *fx, void *arg)
+{
+	struct tx_bounds *b = arg;
+	unsigned int i;
+
+	(void)fx;
+	if (b->extra_rounds > 0) {
+		b->extra_rounds--;
+		for (i = 0; i < 4; i++)
+			tx_queue_varied(b, b->n);
+		ff_tx_push(b->ff, 0);
+	}
+}
+
+static void tx_push_at_packet_boundaries(void **state)
+{
+	struct ff *ff = *state;
+	struct tx_bounds *b = calloc(1, sizeof(*b));
+	xvif_tx_rsp_t rsp[1];
+	unsigned int i, round;
+
+	assert_non_null(b);
+	b->ff = ff;
+	watched = b;
+	xvif_ring_watch_hook = tx_bounds_check;
+	ff->fx.copy_hook = tx_produce_hook;
+	ff->fx.copy_hook_arg = b;
+	for (round = 0; round < 6; round++) {
+		unsigned int calls0 = ff->fx.copy_calls, moves0 = b->moves;
+
+		for (i = 0; i < 5; i++)
+			tx_queue_varied(b, b->n);
+		b->extra_rounds = 3;
+		ff_tx_push(ff, 0);
+		ff_run(ff, 0, 1);  /* one wake-up */
+		if (b->bad)
+			fail_msg("round %u: rsp_prod %u published inside a packet", round, b->bad_prod);
+		/* The wake-up really made several passes, each pushed. */
+		assert_true(ff->fx.copy_calls - calls0 >= 2);
+		assert_true(b->moves - moves0 >= 2);
+		ff_run(ff, 0, 64);
+		if (b->bad)
+			fail_msg("round %u: rsp_prod %u published inside a packet", round, b->bad_prod);
+		ff_tx_rsp(ff, 0, rsp, 0);
+		while (ff_tap_read(ff, 0, &(struct virtio_net_hdr){ 0 }, got, sizeof(got)) >= 0)
+			;
+		/* Everything produced was answered. */
+		assert_int_equal(ff->q[0].tx.sring->rsp_prod, ff->q[0].tx.req_prod_pvt);
+		b->n = 0;      /* older ends are behind rsp_cons now */
+		b->end[b->n++] = ff->q[0].tx.req_prod_pvt;
+	}
+	xvif_ring_watch_hook = NULL;
+	watched = NULL;
+	ff->fx.copy_hook = NULL;
+	assert_true(b->checks > 0);
+	assert_true(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS) > 0);
+	assert_true(ff_status(ff, 0).counters.tx_drop[XVIF_TXR_TOO_MANY_SLOTS] > 0);
+	free(b);
+}
+
+/* A protocol violation after two good packets: the two are answered, the
+ * responses stop exactly at the second packet's end, the queue breaks. */
+static void tx_fatal_push_at_packet_boundary(void **state)
+{
+	struct ff *ff = *state;
+	struct ff_tx t = { .nslots = 3 };
+	RING_IDX good_end;
+	xvif_tx_req_t *r;
+
+	struct tx_bounds *b = calloc(1, sizeof(*b));
+
+	assert_non_null(b);
+	b->ff = ff;
+	ff_frame(frame, 3000, 4, XVIF_IPPROTO_TCP, 1);
+	ff_tx_queue(ff, 0, frame, 3000, &t);
+	b->end[b->n++] = ff->q[0].tx.req_prod_pvt;
+	ff_tx_queue(ff, 0, frame, 3000, &t);
+	good_end = b->end[b->n++] = ff->q[0].tx.req_prod_pvt;
+	watched = b;
+	xvif_ring_watch_hook = tx_bounds_check;
+	r = ff_tx_slot(ff, 0);   /* crosses its page: fatal */
+	r->gref = ff_gref(ff);
+	r->offset = 4000;
+	r->size = 200;
+	r->id = 200;
+	ff_tx_push(ff, 0);
+	ff_run(ff, 0, 8);
+	xvif_ring_watch_hook = NULL;
+	watched = NULL;
+	assert_false(b->bad);
+	assert_true(ff_status(ff, 0).broken);
+	assert_int_equal(ff->q[0].tx.sring->rsp_prod, good_end);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 2);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +485,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tx_batched_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_event_suppression, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_ring_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_push_at_packet_boundaries, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_fatal_push_at_packet_boundary, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
