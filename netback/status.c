@@ -150,6 +150,8 @@ struct json_object *xvif_status_json(struct cp_daemon *d)
 	json_object_object_add(doc, "advertised", caps);
 	add_u64(doc, "watch_events", d->stats.events);
 	add_u64(doc, "reconciles", d->stats.reconciles);
+	add_u64(doc, "vifs_adopted", d->adopted);
+	add_u64(doc, "orphan_interfaces_removed", d->orphans_removed);
 	xvif_iso_stats(&iso);
 	add_str(doc, "isolation", xvif_iso_mode_name(xvif_iso_get_mode()));
 	add_u64(doc, "workers_spawned", iso.spawned);
@@ -304,6 +306,10 @@ void xvif_status_print_text(struct json_object *doc, FILE *out)
 	fprintf(out, "xvif-netback %s (pid %" PRIu64 "): %zu vif%s, multi-queue-max-queues %" PRIu64 "\n",
 		get_str(doc, "version"), get_u64(doc, "pid"), n, n == 1 ? "" : "s",
 		json_object_object_get_ex(doc, "advertised", &o) ? get_u64(o, "multi_queue_max_queues") : 0);
+	if (get_u64(doc, "vifs_adopted") || get_u64(doc, "orphan_interfaces_removed"))
+		fprintf(out, "from an earlier run: %" PRIu64 " vif%s adopted, %" PRIu64 " orphan interface%s removed\n",
+			get_u64(doc, "vifs_adopted"), get_u64(doc, "vifs_adopted") == 1 ? "" : "s",
+			get_u64(doc, "orphan_interfaces_removed"), get_u64(doc, "orphan_interfaces_removed") == 1 ? "" : "s");
 	if (get_str(doc, "isolation")[0])
 		fprintf(out, "isolation %s: workers spawned %" PRIu64 ", died %" PRIu64 ", bad reports %" PRIu64
 			     ", killed at stop %" PRIu64 "\n",

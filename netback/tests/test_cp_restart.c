@@ -29,6 +29,7 @@
 #include "cp_daemon.h"
 #include "cp_vif.h"
 #include "fake_xs.h"
+#include "status.h"
 #include "xenbus_states.h"
 
 #define BE "/local/domain/0/backend/vif/3/0"
@@ -249,6 +250,13 @@ static void restart_adopts_connected(void **state)
 	assert_true(t->carrier);
 	assert_int_equal(e->d.adopted, 1);
 	assert_null(be_get(e, "error"));
+	{
+		struct json_object *doc = xvif_status_json(&e->d), *o;
+
+		assert_true(json_object_object_get_ex(doc, "vifs_adopted", &o));
+		assert_int_equal(json_object_get_int64(o), 1);
+		json_object_put(doc);
+	}
 
 	/* And it lives on as any vif: the guest disconnects, all is removed. */
 	fe_set(e, "state", "5");
