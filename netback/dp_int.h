@@ -182,6 +182,12 @@ struct xvif_dp_queue {
 	 * once at the end of xvif_dp_queue_run (one per port). */
 	bool notify_tx, notify_rx;
 
+	/* A wake-up's last TX pass, staged but not yet copied: its segments
+	 * (q->segs[0..tx_pend_segs)) ride in the same grant-copy call as the
+	 * first RX pass (one hypercall, not two), or are copied alone by
+	 * xvif_dp_tx_complete() at the end of the wake-up. */
+	unsigned int tx_pend_items, tx_pend_segs;
+
 	xvif_gcopy_seg_t *segs;     /* XVIF_DP_GCOPY_MAX, for both directions */
 	struct xvif_dp_snapshot snap;
 
@@ -269,6 +275,9 @@ void xvif_dp_notify(struct xvif_dp_queue *q, uint32_t port);
 /* Process up to XVIF_DP_TX_BUDGET packets. Returns true if more remain. */
 bool xvif_dp_tx_run(struct xvif_dp_queue *q);
 int xvif_dp_tx_alloc(struct xvif_dp_queue *q);
+/* Finish the pending TX pass, if any: grant-copy its segments unless
+ * @copied (a combined call already did), write to the TAP, respond, push. */
+void xvif_dp_tx_complete(struct xvif_dp_queue *q, bool copied);
 void xvif_dp_tx_free(struct xvif_dp_queue *q);
 
 /* ---- dp_rx.c ---- */

@@ -79,6 +79,8 @@ static bool queue_run(struct xvif_dp_vif *vif, unsigned int qi, bool events, boo
 	if (tap)
 		more |= xvif_dp_rx_read_tap(q);
 	more |= xvif_dp_rx_deliver(q);
+	/* TX's last pass, if RX did not copy it along. */
+	xvif_dp_tx_complete(q, false);
 	/* Also after a break: responses pushed before it are owed their event. */
 	send_notifications(q);
 	return more && !xvif_dp_is_broken(q);

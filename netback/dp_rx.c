@@ -426,7 +426,9 @@ static void rx_flush(struct xvif_dp_queue *q, unsigned int nitems, unsigned int 
 
 	if (nitems == 0)
 		return;
+	/* q->segs[0..tx_pend_segs) are the pending TX pass's: one call. */
 	xvif_dp_gcopy(q, q->segs, nsegs);
+	xvif_dp_tx_complete(q, true);
 	for (i = 0; i < nitems; i++) {
 		struct xvif_dp_rx_item *it = &q->rx_items[i];
 		int16_t override = 0;
@@ -499,8 +501,12 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 	f.xdp_headroom = __atomic_load_n(&q->vif->xdp_headroom, __ATOMIC_RELAXED);
 	f.hash_extra = q->snap.hashing;
 
+	/* The pending TX pass shares the first call unless it leaves too
+	 * little room for this direction. */
+	if (q->tx_pend_segs > XVIF_DP_GCOPY_MAX / 2 || !q->rxq.head)
+		xvif_dp_tx_complete(q, false);
 	while (budget > 0 && q->rxq.head) {
-		unsigned int used = 0, nitems = 0, nsegs = 0, need = 0;
+		unsigned int used = 0, nitems = 0, nsegs = q->tx_pend_segs, need = 0;
 
 		avail = xvif_dp_rx_avail(q);
 		if (avail < 0)

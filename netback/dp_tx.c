@@ -12,8 +12,12 @@
  *        --> responses --> RING_PUSH_RESPONSES_AND_CHECK_NOTIFY
  *        (the notification itself is sent once per wake-up by dp_loop.c)
  *
- * Every consumed request gets its response within the same pass, so
- * rsp_prod_pvt == req_cons between passes.
+ * The wake-up's last pass is left staged (tx_pend_*): its segments go in
+ * the same grant-copy call as the first RX pass, so a wake-up with traffic
+ * both ways (TCP data one way, ACKs the other) makes one copy hypercall.
+ *
+ * Every consumed request gets its response within the same wake-up, so
+ * rsp_prod_pvt == req_cons between wake-ups.
  */
 #include <errno.h>
 #include <linux/virtio_net.h>
@@ -150,17 +154,13 @@ static int16_t tx_deliver(struct xvif_dp_queue *q, const struct xvif_dp_tx_item 
 	return XEN_NETIF_RSP_OKAY;
 }
 
-/* Copy the staged segments in one call, deliver, and respond to every item
- * in ring order. */
-static void tx_flush(struct xvif_dp_queue *q, unsigned int nitems, unsigned int nsegs)
+/* After the grant copy: deliver, and respond to every item in ring order. */
+static void tx_finish(struct xvif_dp_queue *q, unsigned int nitems)
 {
 	xvif_tx_rsp_t rsp[XVIF_TX_SLOTS_FATAL + XVIF_TX_EXTRAS_MAX];
 	unsigned int i, j, k, n;
 	bool notify;
 
-	if (nitems == 0)
-		return;
-	xvif_dp_gcopy(q, q->segs, nsegs);
 	for (i = 0; i < nitems; i++) {
 		struct xvif_dp_tx_item *it = &q->tx_items[i];
 		int16_t status = it->status;
@@ -195,6 +195,28 @@ static void tx_flush(struct xvif_dp_queue *q, unsigned int nitems, unsigned int 
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
 	if (notify)
 		q->notify_tx = true; /* sent once, at the end of the wake-up */
+}
+
+/* Copy the staged segments in one call, then finish. */
+static void tx_flush(struct xvif_dp_queue *q, unsigned int nitems, unsigned int nsegs)
+{
+	if (nitems == 0)
+		return;
+	xvif_dp_gcopy(q, q->segs, nsegs);
+	tx_finish(q, nitems);
+}
+
+void xvif_dp_tx_complete(struct xvif_dp_queue *q, bool copied)
+{
+	unsigned int nitems = q->tx_pend_items, nsegs = q->tx_pend_segs;
+
+	q->tx_pend_items = q->tx_pend_segs = 0;
+	if (nitems == 0)
+		return;
+	if (copied)
+		tx_finish(q, nitems);
+	else
+		tx_flush(q, nitems, nsegs);
 }
 
 static bool tx_fits(const struct xvif_tx_pkt *pkt, uint32_t stage_used, unsigned int nsegs)
@@ -299,7 +321,14 @@ static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *
 		(*budget)--;
 	}
 	q->tx.req_cons += off;
-	tx_flush(q, nitems, nsegs);
+	if (go_on && off == avail && nitems > 0) {
+		/* Probably the wake-up's last pass: leave the copy to share the
+		 * RX pass's call (tx_run completes it first if more comes). */
+		q->tx_pend_items = nitems;
+		q->tx_pend_segs = nsegs;
+	} else {
+		tx_flush(q, nitems, nsegs);
+	}
 	return go_on;
 }
 
@@ -320,8 +349,10 @@ bool xvif_dp_tx_run(struct xvif_dp_queue *q)
 	}
 	while (budget > 0) {
 		avail = xvif_dp_tx_avail(q);
-		if (avail < 0)
+		if (avail < 0) {
+			xvif_dp_tx_complete(q, false); /* answer what was consumed */
 			return false;
+		}
 		if (avail == 0) {
 			int work;
 
@@ -333,6 +364,8 @@ bool xvif_dp_tx_run(struct xvif_dp_queue *q)
 				break;
 			continue;
 		}
+		/* One staged pass at a time: the next one reuses the segments. */
+		xvif_dp_tx_complete(q, false);
 		/* The clock read once per wake-up serves the credit checks
 		 * of the whole run (a pass takes microseconds). */
 		if (!tx_batch(q, (unsigned int)avail, &budget, now))

@@ -24,7 +24,8 @@
  *             one: the pkt/s ceiling for a one-packet-per-syscall TAP.
  *
  * Also per packet: grant-copy calls, notifications, wake-ups (engine
- * counters). The table goes to stdout; JSON with the machine's description
+ * counters). tcp-both moves TCP-like traffic both ways in each wake-up (no
+ * floor: it is there for the per-packet hypercall figures). The table goes to stdout; JSON with the machine's description
  * to OUTDIR/engine-latest.json and a timestamped copy. A figure, never a
  * verdict: nothing here is asserted, and the exit status is 0 whenever the
  * figures were printed.
@@ -72,6 +73,9 @@ static const struct bcase cases[] = {
 	{ "rx-64", "rx", 64, false, 20000 },
 	{ "rx-1500", "rx", 1514, false, 20000 },
 	{ "rx-64k-gso", "rx", GSO_LEN, true, 2000 },
+	/* TCP-like, both ways in each wake-up: 64 KiB GSO to the guest and a
+	 * 66-byte ACK from it per packet (packets counted: both). */
+	{ "tcp-both", "both", GSO_LEN, true, 4000 },
 };
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
 
@@ -126,8 +130,21 @@ struct run {
 	struct ff *ff;
 	unsigned int slots, per_round;
 	uint32_t grefs[256];
+	uint32_t ack_grefs[64];   /* tcp-both: the ACKs' slots */
 	struct virtio_net_hdr vh;
 };
+
+static bool is_tx(const struct bcase *c)
+{
+	return !strcmp(c->dir, "tx");
+}
+
+static bool is_both(const struct bcase *c)
+{
+	return !strcmp(c->dir, "both");
+}
+
+#define ACK_LEN 66u
 
 static void run_setup(struct run *r, const struct bcase *c)
 {
@@ -150,7 +167,14 @@ static void run_setup(struct run *r, const struct bcase *c)
 	r->per_round = 64;
 	if (r->per_round * r->slots > 240)
 		r->per_round = 240 / r->slots; /* a round fits the 256-slot ring */
-	if (!strcmp(c->dir, "tx")) {
+	if (is_both(c)) {
+		r->per_round = 12;
+		for (i = 0; i < r->per_round; i++) {
+			r->ack_grefs[i] = ff_gref(r->ff);
+			ff_frame(fake_gnt_page(&r->ff->fx, r->ack_grefs[i]), ACK_LEN, 4, XVIF_IPPROTO_TCP, i);
+		}
+	}
+	if (is_tx(c)) {
 		/* Each packet's data slots are granted once and reused. */
 		for (i = 0; i < r->per_round * nd; i++) {
 			uint32_t s = i % nd, left = c->len - s * 4096u;
@@ -180,7 +204,9 @@ static void run_teardown(struct run *r)
 
 static uint64_t run_packets(struct run *r)
 {
-	return ff_cnt(r->ff, 0, !strcmp(r->c->dir, "tx") ? XVIF_DPC_TX_PACKETS : XVIF_DPC_RX_PACKETS);
+	if (is_both(r->c))
+		return ff_cnt(r->ff, 0, XVIF_DPC_TX_PACKETS) + ff_cnt(r->ff, 0, XVIF_DPC_RX_PACKETS);
+	return ff_cnt(r->ff, 0, is_tx(r->c) ? XVIF_DPC_TX_PACKETS : XVIF_DPC_RX_PACKETS);
 }
 
 /* The frontend queues one round of TX packets, the engine runs, the test
@@ -250,9 +276,36 @@ static void round_rx(struct run *r)
 	q->rx.sring->rsp_event = q->rx.rsp_cons + 1;
 }
 
+/* tcp-both: the guest's ACKs are queued, the TAP gets the data, one
+ * engine run moves both. */
+static void round_both(struct run *r)
+{
+	struct ff_queue *q = &r->ff->q[0];
+	xvif_tx_rsp_t rsp[1];
+	unsigned int i;
+
+	for (i = 0; i < r->per_round; i++) {
+		xvif_tx_req_t *t = RING_GET_REQUEST(&q->tx, q->tx.req_prod_pvt);
+
+		t->gref = r->ack_grefs[i];
+		t->offset = 0;
+		t->id = (uint16_t)(q->tx.req_prod_pvt % 256u);
+		t->size = ACK_LEN;
+		t->flags = 0;
+		q->tx.req_prod_pvt++;
+	}
+	ff_tx_push(r->ff, 0);
+	round_rx(r);
+	while (read(q->sock[1], sink, sizeof(sink)) > 0)
+		;
+	ff_tx_rsp(r->ff, 0, rsp, 0);
+}
+
 static void run_round(struct run *r)
 {
-	if (!strcmp(r->c->dir, "tx"))
+	if (is_both(r->c))
+		round_both(r);
+	else if (is_tx(r->c))
 		round_tx(r);
 	else
 		round_rx(r);
@@ -592,7 +645,7 @@ static int write_json(const char *path, const struct result *res, double secs, u
 		fprintf(f, "    {\"case\": \"%s\", \"dir\": \"%s\", \"bytes\": %u, \"gso\": %s, \"ring_slots\": %u, ",
 			c->name, c->dir, c->len, c->gso ? "true" : "false", r->slots);
 		json_num(f, "pps", r->pps, false);
-		json_num(f, "gbit_s", r->pps * c->len * 8 / 1e9, false);
+		json_num(f, "gbit_s", is_both(c) ? -1 : r->pps * c->len * 8 / 1e9, false);
 		json_num(f, "ir_per_pkt", r->ir, false);
 		json_num(f, "floor_ir_per_pkt", r->floor_ir, false);
 		json_num(f, "floor_pps", r->floor_pps, false);
@@ -605,6 +658,14 @@ static int write_json(const char *path, const struct result *res, double secs, u
 }
 
 static void fmt_ir(char *buf, size_t len, double v)
+{
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+static void fmt_pps(char *buf, size_t len, double v)
 {
 	if (v < 0)
 		snprintf(buf, len, "-");
@@ -659,18 +720,20 @@ int main(int argc, char **argv)
 	for (i = 0; i < NCASES; i++) {
 		const struct bcase *c = &cases[i];
 		struct result *r = &res[i];
-		char a[32], b[32];
+		char a[32], b[32], fa[32], fb[32];
 
 		memset(r, 0, sizeof(*r));
 		wall_engine(c, secs, reps, r);
-		r->floor_pps = wall_floor(c, false, secs, reps);
-		r->floorio_pps = wall_floor(c, true, secs, reps);
+		r->floor_pps = is_both(c) ? -1 : wall_floor(c, false, secs, reps);
+		r->floorio_pps = is_both(c) ? -1 : wall_floor(c, true, secs, reps);
 		r->ir = have_vg ? callgrind_case(c, false, outdir) : -1;
-		r->floor_ir = have_vg ? callgrind_case(c, true, outdir) : -1;
+		r->floor_ir = have_vg && !is_both(c) ? callgrind_case(c, true, outdir) : -1;
 		fmt_ir(a, sizeof(a), r->ir);
 		fmt_ir(b, sizeof(b), r->floor_ir);
-		printf("%-11s %5u %10.0f %10.0f %10.0f %9s %9s %7.3f %7.3f %7.3f\n", c->name, r->slots, r->pps,
-		       r->floor_pps, r->floorio_pps, a, b, r->gcopy, r->notify, r->wakeups);
+		fmt_pps(fa, sizeof(fa), r->floor_pps);
+		fmt_pps(fb, sizeof(fb), r->floorio_pps);
+		printf("%-11s %5u %10.0f %10s %10s %9s %9s %7.3f %7.3f %7.3f\n", c->name, r->slots, r->pps, fa, fb, a,
+		       b, r->gcopy, r->notify, r->wakeups);
 		fflush(stdout);
 	}
 	gmtime_r(&now, &tm);
