@@ -7,6 +7,8 @@
 #   unit-san        the same under ASan+UBSan
 #   list/dry-run    each tool's catalogue and every attack plan print as JSON
 #   usage           a bad command line exits 1 with a message naming the option
+#   (shell) check   lab-lib.sh, lab-record.sh and the hostile-* lab scenarios
+#   lab-lib-children  the lab's dead-worker accounting against a made-up log
 # The attacks themselves need Xen: they are the lab's hostile-* scenarios.
 set -u
 out=$1 make=$2 dir=$3
@@ -74,7 +76,7 @@ for side in front back; do
 	elif [ -n "$bad" ]; then
 		res "FAIL hostile/dry-run-$side no valid JSON plan for:$bad"
 	else
-		res "PASS hostile/dry-run-$side $n attack plans ($(echo $names | wc -w) attacks)"
+		res "PASS hostile/dry-run-$side $n attack plans ($(echo "$names" | wc -w) attacks)"
 	fi
 done
 b=$dir/xvif-evil-front
@@ -85,6 +87,43 @@ if [ -x "$b" ]; then
 	else
 		res "FAIL hostile/usage bad --variant gave exit $rc, '$msg'"
 	fi
+fi
+# The lab side: shell that only runs in the lab's dom0 gets checked here.
+if command -v shellcheck > /dev/null; then
+	scn=$(ls "$top"/test/lab/scenarios/hostile-*.sh)
+	# shellcheck disable=SC2086 # the scenario files: one argument each
+	if msg=$(shellcheck -s bash -e SC1091,SC2154 "$here/lab-lib.sh" "$here/lab-record.sh" $scn 2>&1); then
+		res "PASS hostile/shellcheck lab-lib.sh, lab-record.sh, $(echo "$scn" | wc -l) hostile-* scenarios"
+	else
+		res "FAIL hostile/shellcheck $(echo "$msg" | grep -m1 -E '^In |SC[0-9]+')"
+	fi
+else
+	res "SKIP hostile/shellcheck shellcheck not installed (apt-get install shellcheck)"
+fi
+# lab-lib.sh's accounting of a daemon child (per-vif worker) that went
+# away during an attack, against a made-up daemon log: a death the log
+# names by pid and a vif's "data path stopped" account for it; silence
+# does not.
+msg=$(bash -c '
+	. "$1/lab-lib.sh"
+	LAB_DAEMON_LOG=$(mktemp)
+	lab_fail() { echo "FAILED: $*"; }
+	lab_log() { :; }
+	hostile_daemon_tree() { echo 100; }
+	printf "%s\n" "info: xvif1.1: data path in worker process 200 (uid 65534, seccomp)" \
+		"info: xvif1.1: data path in worker process 201 (uid 65534, seccomp)" \
+		"info: xvif2.8: data path in worker process 202 (uid 65534, seccomp)" "--" \
+		"err: xvif1.1: worker died: signal 31 (Bad system call) (pid 200): closing this vif only" \
+		"info: xvif1.1: data path stopped" > "$LAB_DAEMON_LOG"
+	hostile_front_children a "100 200 201" 4
+	echo "notes:$HOSTILE_NOTES"
+	hostile_front_children b "100 202" 4
+	rm -f "$LAB_DAEMON_LOG"' _ "$here" 2>&1)
+if echo "$msg" | grep -q 'notes: a: worker 200 of xvif1.1 ended: err: .*(pid 200)' &&
+	! echo "$msg" | grep -q 'FAILED: a:' && echo "$msg" | grep -q 'FAILED: b: daemon child process 202 (worker of xvif2.8) vanished'; then
+	res "PASS hostile/lab-lib-children a dead worker named in the log passes, a silent one fails"
+else
+	res "FAIL hostile/lab-lib-children $(echo "$msg" | tr '\n' ' ')"
 fi
 res "SKIP hostile/attacks-vs-xen the attacks need Xen: lab scenarios hostile-* (test/lab/run.sh --backend xvif --scenario hostile-...)"
 exit 0
