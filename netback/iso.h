@@ -70,6 +70,10 @@ int xvif_iso_worker_main(void);
  * run as root). Returns the exit status. */
 int xvif_iso_worker_run(int sock, const struct xvif_dp_ops *ops, void *octx, bool drop_uid);
 
+/* Start the engine's per-queue threads on a vif started with
+ * xvif_dp_vif_start_ops(threads=false) (after the sandbox is up). */
+int xvif_iso_worker_threads(struct xvif_dp_vif *vif, char *err, size_t errlen);
+
 /* ---- for tests ---- */
 
 /* Replace fork+exec: @fn gets the child's end of the command socket (in a

@@ -152,7 +152,7 @@ static int recv_cfg(int sock, struct xvif_iso_cfg_msg *m, int *fds, unsigned int
 	return 0;
 }
 
-static int start_threads(struct xvif_dp_vif *vif, char *err, size_t errlen)
+int xvif_iso_worker_threads(struct xvif_dp_vif *vif, char *err, size_t errlen)
 {
 	unsigned int i;
 	int rc;
@@ -261,13 +261,20 @@ int xvif_iso_worker_run(int sock, const struct xvif_dp_ops *ops, void *octx, boo
 		return 1;
 	}
 	/* From here on nothing the guest wrote has been read yet. */
-	if ((drop_uid && xvif_sandbox_drop(m->uid, m->gid, err, sizeof(err)) < 0) ||
-	    xvif_sandbox_seccomp(err, sizeof(err)) < 0) {
+	if (drop_uid && xvif_sandbox_drop(m->uid, m->gid, err, sizeof(err)) < 0)
+		goto sandbox_failed;
+	/* The uid change cleared the parent-death signal: set it again. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != m->parent_pid) {
+		snprintf(err, sizeof(err), "the daemon is gone");
+		goto sandbox_failed;
+	}
+	if (xvif_sandbox_seccomp(err, sizeof(err)) < 0) {
+sandbox_failed:
 		xvif_log(XVIF_LOG_ERR, "%s: worker sandbox: %s", m->name, err);
 		send_failed(sock, -EPERM, err);
 		return 1; /* the kernel unmaps and unbinds on exit */
 	}
-	rc = start_threads(w.vif, err, sizeof(err));
+	rc = xvif_iso_worker_threads(w.vif, err, sizeof(err));
 	if (rc == 0 && xvif_sandbox_seal(err, sizeof(err)) < 0)
 		rc = -EPERM;
 	if (rc < 0) {

@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -54,7 +55,9 @@ int xvif_sandbox_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
 			 (unsigned int)gid);
 		return -1;
 	}
-	if (set_limit(RLIMIT_CORE, 0) || set_limit(RLIMIT_FSIZE, 0) || set_limit(RLIMIT_MEMLOCK, 0) ||
+	/* No RLIMIT_FSIZE: stderr may be a log file, and seccomp forbids
+	 * opening any other. */
+	if (set_limit(RLIMIT_CORE, 0) || set_limit(RLIMIT_MEMLOCK, 0) ||
 	    set_limit(RLIMIT_NOFILE, SANDBOX_NOFILE) || set_limit(RLIMIT_MSGQUEUE, 0))
 		return fail(err, errlen, "setrlimit");
 	/* While still root: empty the bounding set (so nothing can come back
@@ -120,6 +123,7 @@ static const int allowed[] = {
 	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(restart_syscall), SCMP_SYS(getrandom), SCMP_SYS(set_robust_list), SCMP_SYS(rseq),
 	SCMP_SYS(getpid), SCMP_SYS(gettid), SCMP_SYS(sigaltstack),
+	SCMP_SYS(sched_getaffinity), /* reads our own CPU mask; the sanitizers ask for it per thread */
 };
 
 /* The ioctls the running data path makes: grant copy, and at stop the
@@ -140,13 +144,30 @@ static int rule(scmp_filter_ctx ctx, uint32_t action, int sc, unsigned int n, co
 	return rc;
 }
 
+static void *no_op(void *arg)
+{
+	return arg;
+}
+
 int xvif_sandbox_seccomp(char *err, size_t errlen)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	scmp_filter_ctx ctx;
 	struct scmp_arg_cmp a[2];
+	pthread_t t;
 	unsigned int i;
 	int rc = -1;
 
+	/* glibc installs its own signal handlers (cancellation, setxid) at a
+	 * process's first pthread_create: have that happen now, while
+	 * rt_sigaction is still allowed. */
+	rc = pthread_create(&t, NULL, no_op, NULL);
+	if (rc) {
+		snprintf(err, errlen, "pthread_create: %s", strerror(rc));
+		return -1;
+	}
+	pthread_join(t, NULL);
+	rc = -1;
+	ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx) {
 		snprintf(err, errlen, "seccomp_init failed");
 		return -1;

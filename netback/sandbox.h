@@ -5,8 +5,8 @@
  * xvif_sandbox_drop(): after the worker has mapped its rings and bound its
  * event channels as root, become @uid/@gid with no supplementary groups, no
  * capabilities (bounding and ambient sets emptied, securebits locked),
- * no_new_privs, not dumpable, and rlimits that forbid files, core dumps,
- * locked memory and new fds beyond a few.
+ * no_new_privs, not dumpable, and rlimits that forbid core dumps, locked
+ * memory, message queues and new fds beyond a few.
  *
  * xvif_sandbox_seccomp(): a seccomp allow-list of what the data path does
  * once running (read/write/poll on its fds, the grant-copy and event-channel

@@ -1,0 +1,686 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-vif isolation (iso.h, sandbox.h):
+ *
+ *  - the seccomp allow-list kills a process that opens a file, makes a
+ *    socket, execs, forks, uses an ioctl outside the list or maps
+ *    executable memory, and kills thread creation once sealed; the engine's
+ *    threaded traffic test passes under it;
+ *  - the privilege drop (as root: SKIP otherwise) leaves no way back;
+ *  - real worker processes: the daemon side (iso_proc.c) spawns forked
+ *    children that run the real worker (iso_worker.c: config over the
+ *    socket, map/bind, drop, seccomp, threads) on the fake hypervisor, with
+ *    a fake guest inside the child that echoes every frame it receives. One
+ *    worker is crashed (SIGSEGV): only its vif is reported broken, the other
+ *    keeps passing traffic; a guest that breaks its ring is reported with
+ *    the engine's reason; hostile workers (malformed reports, garbage status
+ *    page, a start failure with an unterminated, unprintable reason) close
+ *    only their vif and never reach the daemon's memory unchecked.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fake_front.h"
+#include "iso.h"
+#include "iso_msg.h"
+#include "sandbox.h"
+
+static uint8_t frame[70000], got[70000];
+
+/* ---- helpers ---- */
+
+/* Run @fn in a forked child; return its wait status. */
+static int in_child(void (*fn)(void))
+{
+	int st = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return st;
+}
+
+static void expect_sigsys(void (*fn)(void), const char *what)
+{
+	int st = in_child(fn);
+
+	if (!WIFSIGNALED(st) || WTERMSIG(st) != SIGSYS)
+		fail_msg("%s: expected death by SIGSYS, got %s %d", what, WIFSIGNALED(st) ? "signal" : "exit",
+			 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
+
+static void filter_or_die(void)
+{
+	char err[160];
+
+	if (xvif_sandbox_seccomp(err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		_exit(3);
+	}
+}
+
+static bool wait_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 10000) == 1;
+}
+
+/* ---- seccomp ---- */
+
+static void do_open(void)
+{
+	filter_or_die();
+	open("/etc/hostname", O_RDONLY);
+}
+
+static void do_socket(void)
+{
+	filter_or_die();
+	socket(AF_INET, SOCK_STREAM, 0);
+}
+
+static void do_execve(void)
+{
+	char *argv[] = { (char *)"true", NULL };
+
+	filter_or_die();
+	execve("/bin/true", argv, NULL);
+}
+
+static void do_fork(void)
+{
+	filter_or_die();
+	if (fork() == 0)
+		_exit(0);
+}
+
+static void do_ioctl(void)
+{
+	int n;
+
+	filter_or_die();
+	ioctl(0, FIONREAD, &n);
+}
+
+static void do_mmap_exec(void)
+{
+	filter_or_die();
+	mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
+static void do_kill_parent(void)
+{
+	pid_t parent = getppid();
+
+	filter_or_die();
+	kill(parent, 0);
+}
+
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
+static void do_thread_after_seal(void)
+{
+	pthread_t t;
+	char err[160];
+
+	filter_or_die();
+	if (xvif_sandbox_seal(err, sizeof(err)) < 0)
+		_exit(4);
+	pthread_create(&t, NULL, nothing, NULL);
+	pthread_join(t, NULL);
+}
+
+static void seccomp_kills_forbidden(void **state)
+{
+	(void)state;
+	expect_sigsys(do_open, "open");
+	expect_sigsys(do_socket, "socket");
+	expect_sigsys(do_execve, "execve");
+	expect_sigsys(do_fork, "fork");
+	expect_sigsys(do_ioctl, "ioctl FIONREAD");
+	expect_sigsys(do_mmap_exec, "mmap PROT_EXEC");
+	expect_sigsys(do_kill_parent, "kill");
+	expect_sigsys(do_thread_after_seal, "pthread_create after seal");
+}
+
+/* The engine's threaded TX/RX test (test_dp_vif's threads_tx_and_rx, in
+ * short), with the filter installed before the engine starts: everything
+ * the data path does at start, run and stop must be allowed. The fake
+ * hypervisor makes no ioctls, so the ioctl rules are exercised in the lab. */
+static void do_engine_traffic(void)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct virtio_net_hdr vh;
+	struct xvif_rxr_pkt pkt;
+	unsigned int i, k;
+
+	char err[160];
+
+	/* As a worker does: start (map, bind, eventfds), filter, threads. */
+	o.threads = false;
+	o.nq = 2;
+	if (!ff || ff_start(ff, &o) != 0)
+		_exit(5);
+	filter_or_die();
+	if (xvif_iso_worker_threads(ff->vif, err, sizeof(err)) < 0)
+		_exit(5);
+	for (k = 0; k < 20; k++) {
+		for (i = 0; i < 2; i++) {
+			ff_frame(frame, 1500, 4, XVIF_IPPROTO_TCP, k);
+			ff_tx_queue(ff, i, frame, 1500, &(struct ff_tx){ .nslots = 2 });
+			ff_tx_push(ff, i);
+			if (!wait_readable(ff->q[i].sock[1]) || ff_tap_read(ff, i, &vh, got, sizeof(got)) != 1500 ||
+			    memcmp(got, frame, 1500))
+				_exit(6);
+			ff_rx_post(ff, i, 2);
+			ff_frame(frame, 3000, 6, XVIF_IPPROTO_UDP, k);
+			ff_tap_write(ff, i, NULL, frame, 3000);
+			while (ff_rx_recv(ff, i, got, sizeof(got), &pkt) == -1)
+				usleep(1000);
+			if (memcmp(got, frame, 3000))
+				_exit(7);
+			ff_tx_rsp(ff, i, (xvif_tx_rsp_t[8]){ 0 }, 8);
+		}
+	}
+	ff_stop(ff);
+	_exit(0);
+}
+
+static void seccomp_allows_engine(void **state)
+{
+	int st;
+
+	(void)state;
+	st = in_child(do_engine_traffic);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("engine traffic under the filter: %s %d", WIFSIGNALED(st) ? "signal" : "exit",
+			 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+}
+
+/* ---- privilege drop ---- */
+
+static void do_drop(void)
+{
+	char err[160];
+
+	if (xvif_sandbox_drop(XVIF_WORKER_UID, XVIF_WORKER_GID, err, sizeof(err)) < 0) {
+		fprintf(stderr, "drop: %s\n", err);
+		_exit(3);
+	}
+	if (getuid() != XVIF_WORKER_UID || getgid() != XVIF_WORKER_GID)
+		_exit(4);
+	if (setuid(0) == 0 || setgid(0) == 0 || setgroups(0, NULL) == 0)
+		_exit(5);
+	/* Root-only files are out of reach. */
+	if (open("/etc/shadow", O_RDONLY) >= 0)
+		_exit(6);
+	_exit(0);
+}
+
+static void drop_leaves_no_way_back(void **state)
+{
+	int st;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("SKIP drop_leaves_no_way_back not root\n");
+		skip();
+	}
+	st = in_child(do_drop);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+/* ---- worker processes on the fake hypervisor ---- */
+
+/* What the spawned child does: the real worker, or a hostile one. */
+enum child_kind { CHILD_ECHO, CHILD_BAD_REPORT, CHILD_BAD_FAILED, CHILD_GARBAGE_PAGE };
+static enum child_kind child_kind;
+
+#define MAGIC_BREAK 0xb7 /* a frame whose byte 60 is this: the guest breaks its TX ring */
+
+/* The fake guest inside a worker child: posts RX buffers, sends every
+ * received frame back on TX. */
+static void *echo_guest(void *arg)
+{
+	struct ff *ff = arg;
+	struct xvif_rxr_pkt pkt;
+	xvif_tx_rsp_t rsp[16];
+	static uint8_t buf[70000];
+
+	ff_rx_post(ff, 0, 16);
+	for (;;) {
+		int n = ff_rx_recv(ff, 0, buf, sizeof(buf), &pkt);
+
+		if (n > 60 && buf[60] == MAGIC_BREAK) {
+			ff->q[0].tx.sring->req_prod += 999;
+			fake_evt_raise(&ff->fx, ff->q[0].evt_tx);
+		} else if (n > 0) {
+			ff_tx_queue(ff, 0, buf, (uint32_t)n, NULL);
+			ff_tx_push(ff, 0);
+			ff_rx_post(ff, 0, 1);
+		}
+		ff_tx_rsp(ff, 0, rsp, 16);
+		if (n < 0)
+			usleep(500);
+	}
+	return NULL;
+}
+
+static struct ff_opts child_opts(void)
+{
+	struct ff_opts o = ff_default_opts();
+
+	o.nq = 1;
+	return o;
+}
+
+static void hostile_child(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * (1 + XVIF_MAX_QUEUES))];
+		struct cmsghdr align;
+	} u;
+	static struct xvif_iso_cfg_msg m;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct xvif_iso_msg r;
+	struct xvif_iso_page *page;
+	int memfd;
+
+	if (recvmsg(sock, &mh, 0) != (ssize_t)sizeof(m) || !CMSG_FIRSTHDR(&mh))
+		_exit(2);
+	memcpy(&memfd, CMSG_DATA(CMSG_FIRSTHDR(&mh)), sizeof(int));
+	page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	if (page == MAP_FAILED)
+		_exit(2);
+	memset(&r, 0, sizeof(r));
+	r.magic = XVIF_ISO_MAGIC;
+	if (child_kind == CHILD_BAD_FAILED) {
+		r.type = XVIF_ISO_FAILED;
+		r.rc = 12345678; /* not an errno */
+		memset(r.err, 0x07, sizeof(r.err)); /* unterminated, unprintable */
+		send(sock, &r, sizeof(r), 0);
+		pause();
+	}
+	/* Garbage everywhere in the page except the magic, which says "a page". */
+	memset(page, 0xff, 4096);
+	page->magic = XVIF_ISO_MAGIC;
+	page->seq = 1; /* odd forever: "being written" */
+	r.type = XVIF_ISO_STARTED;
+	send(sock, &r, sizeof(r), 0);
+	if (child_kind == CHILD_BAD_REPORT) {
+		r.type = XVIF_ISO_BROKEN;
+		r.queue = 7; /* the vif has one queue */
+		send(sock, &r, sizeof(r), 0);
+	}
+	for (;;)
+		pause();
+}
+
+static void spawn_child(int sock)
+{
+	struct ff_opts o = child_opts();
+	struct ff *ff;
+	pthread_t t;
+
+	int sig;
+
+	/* cmocka's handlers (which call sigaction) are no worker's: a real one
+	 * is exec'd with the defaults. */
+	for (sig = 1; sig < 32; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+	if (child_kind != CHILD_ECHO)
+		hostile_child(sock);
+	ff = calloc(1, sizeof(*ff));
+	if (!ff)
+		_exit(2);
+	ff_prepare(ff, &o); /* the same grefs and ports as the daemon side's */
+	if (pthread_create(&t, NULL, echo_guest, ff))
+		_exit(2);
+	_exit(xvif_iso_worker_run(sock, &fake_xen_ops, &ff->fx, geteuid() == 0));
+}
+
+struct rec {
+	unsigned int calls;
+	unsigned int queue;
+	char why[128];
+};
+
+static void on_broken(void *arg, unsigned int queue, const char *why)
+{
+	struct rec *r = arg;
+
+	r->queue = queue;
+	snprintf(r->why, sizeof(r->why), "%s", why);
+	__atomic_add_fetch(&r->calls, 1, __ATOMIC_RELEASE);
+}
+
+static bool wait_broken(struct rec *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < 20000 && !__atomic_load_n(&r->calls, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	return __atomic_load_n(&r->calls, __ATOMIC_ACQUIRE) > 0;
+}
+
+/* The daemon side of one vif: the fake front's config (its TAP socketpair
+ * is what the worker gets), started through iso_proc.c. */
+struct side {
+	struct ff *ff;
+	struct xvif_dp_vif *vif;
+	struct rec rec;
+	char err[192];
+};
+
+static int side_start(struct side *s, const char *name, enum child_kind kind)
+{
+	struct ff_opts o = child_opts();
+
+	memset(s, 0, sizeof(*s));
+	s->ff = calloc(1, sizeof(*s->ff));
+	assert_non_null(s->ff);
+	ff_prepare(s->ff, &o);
+	s->ff->cfg.name = name;
+	s->ff->cfg.on_broken = on_broken;
+	s->ff->cfg.on_broken_arg = &s->rec;
+	child_kind = kind;
+	return xvif_iso_vif_start(&s->ff->cfg, &s->vif, s->err, sizeof(s->err));
+}
+
+static void side_stop(struct side *s)
+{
+	xvif_iso_vif_stop(s->vif);
+	s->vif = NULL;
+	ff_stop(s->ff);
+	free(s->ff);
+}
+
+/* A frame in at the TAP, through the worker's RX, the child's guest, its
+ * TX, back out at the TAP. */
+static bool roundtrip(struct side *s, uint32_t seed)
+{
+	struct virtio_net_hdr vh;
+	unsigned int i;
+
+	ff_frame(frame, 1000, 4, XVIF_IPPROTO_UDP, seed);
+	if (ff_tap_write(s->ff, 0, NULL, frame, 1000) < 0)
+		return false;
+	for (i = 0; i < 3; i++) {
+		if (!wait_readable(s->ff->q[0].sock[1]))
+			return false;
+		if (ff_tap_read(s->ff, 0, &vh, got, sizeof(got)) == 1000 && memcmp(got, frame, 1000) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void no_children_left(void)
+{
+	errno = 0;
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+static void worker_crash_closes_only_its_vif(void **state)
+{
+	struct side a, b;
+	struct xvif_dp_queue_status st;
+	struct xvif_iso_stats s0, s1;
+	pid_t pa;
+
+	(void)state;
+	xvif_iso_stats(&s0);
+	assert_int_equal(side_start(&a, "xvifA", CHILD_ECHO), 0);
+	assert_int_equal(side_start(&b, "xvifB", CHILD_ECHO), 0);
+	pa = xvif_iso_vif_pid(a.vif);
+	assert_true(pa > 0);
+	assert_true(xvif_iso_vif_pid(b.vif) > 0 && xvif_iso_vif_pid(b.vif) != pa);
+	assert_int_equal(xvif_iso_vif_num_queues(a.vif), 1);
+	assert_true(roundtrip(&a, 1));
+	assert_true(roundtrip(&b, 2));
+
+	/* A bug in A's worker: it crashes. */
+	assert_int_equal(kill(pa, SIGSEGV), 0);
+	assert_true(wait_broken(&a.rec));
+	assert_int_equal(a.rec.queue, 0);
+	if (!strstr(a.rec.why, "worker died: signal 11"))
+		fail_msg("why: %s", a.rec.why);
+	assert_true(xvif_iso_vif_broken(a.vif));
+	assert_int_equal(xvif_iso_vif_queue_status(a.vif, 0, &st), 0);
+	assert_true(st.broken);
+	assert_non_null(strstr(st.broken_why, "signal 11"));
+
+	/* B goes on, untouched. */
+	assert_true(roundtrip(&b, 3));
+	assert_true(roundtrip(&b, 4));
+	assert_false(xvif_iso_vif_broken(b.vif));
+	assert_int_equal(__atomic_load_n(&b.rec.calls, __ATOMIC_ACQUIRE), 0);
+	/* B's counters come through its status page (refreshed every 200 ms). */
+	usleep(500 * 1000);
+	assert_int_equal(xvif_iso_vif_queue_status(b.vif, 0, &st), 0);
+	assert_false(st.broken);
+	assert_true(st.counters.c[XVIF_DPC_RX_PACKETS] >= 3);
+	assert_true(st.counters.c[XVIF_DPC_TX_PACKETS] >= 3);
+
+	side_stop(&a);
+	side_stop(&b);
+	xvif_iso_stats(&s1);
+	assert_int_equal(s1.spawned - s0.spawned, 2);
+	assert_int_equal(s1.died - s0.died, 1);
+	assert_int_equal(a.rec.calls, 1);
+	no_children_left();
+}
+
+static void guest_breaking_its_ring_is_reported(void **state)
+{
+	struct side a;
+	struct xvif_dp_queue_status st;
+
+	(void)state;
+	assert_int_equal(side_start(&a, "xvifC", CHILD_ECHO), 0);
+	assert_true(roundtrip(&a, 5));
+	/* The live rate and xdp-headroom go over the socket and change nothing
+	 * visible here, but the worker must still be serving afterwards. */
+	xvif_iso_vif_set_rate(a.vif, true, 1u << 30, 1000);
+	xvif_iso_vif_set_xdp_headroom(a.vif, 0);
+	assert_true(roundtrip(&a, 6));
+	ff_frame(frame, 200, 4, XVIF_IPPROTO_UDP, 7);
+	frame[60] = MAGIC_BREAK;
+	assert_int_equal(ff_tap_write(a.ff, 0, NULL, frame, 200), 0);
+	assert_true(wait_broken(&a.rec));
+	assert_int_equal(a.rec.queue, 0);
+	/* The engine's own reason, through the page, checked. */
+	assert_null(strstr(a.rec.why, "worker"));
+	assert_true(strlen(a.rec.why) > 0);
+	assert_int_equal(xvif_iso_vif_queue_status(a.vif, 0, &st), 0);
+	assert_true(st.broken);
+	assert_string_equal(st.broken_why, a.rec.why);
+	/* The worker itself is alive (a broken queue is not a dead worker). */
+	assert_int_equal(kill(xvif_iso_vif_pid(a.vif), 0), 0);
+	side_stop(&a);
+	no_children_left();
+}
+
+static void hostile_worker_report(void **state)
+{
+	struct side a, b;
+	struct xvif_dp_queue_status st;
+	struct xvif_iso_stats s0, s1;
+
+	(void)state;
+	xvif_iso_stats(&s0);
+	assert_int_equal(side_start(&b, "xvifB", CHILD_ECHO), 0);
+	assert_int_equal(side_start(&a, "xvifH", CHILD_BAD_REPORT), 0);
+	assert_true(wait_broken(&a.rec));
+	if (!strstr(a.rec.why, "malformed report"))
+		fail_msg("why: %s", a.rec.why);
+	assert_true(xvif_iso_vif_broken(a.vif));
+	assert_true(roundtrip(&b, 8));
+	side_stop(&a);
+	side_stop(&b);
+	xvif_iso_stats(&s1);
+	assert_int_equal(s1.bad_reports - s0.bad_reports, 1);
+	(void)st;
+	no_children_left();
+}
+
+static void hostile_worker_page(void **state)
+{
+	struct side a;
+	struct xvif_dp_queue_status st;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(side_start(&a, "xvifG", CHILD_GARBAGE_PAGE), 0);
+	assert_int_equal(xvif_iso_vif_queue_status(a.vif, 0, &st), 0);
+	assert_true(st.broken);
+	assert_true(strlen(st.broken_why) < sizeof(st.broken_why));
+	for (i = 0; st.broken_why[i]; i++)
+		assert_true(st.broken_why[i] >= 0x20 && st.broken_why[i] < 0x7f);
+	assert_true(st.tx_ring_free <= 256 && st.rx_ring_free <= 256);
+	assert_int_equal(st.local_port_tx, 0);
+	assert_int_equal(xvif_iso_vif_queue_status(a.vif, 1, &st), -EINVAL);
+	side_stop(&a);
+	no_children_left();
+}
+
+static void hostile_worker_start_answer(void **state)
+{
+	struct side a;
+	size_t i;
+	int rc;
+
+	(void)state;
+	rc = side_start(&a, "xvifF", CHILD_BAD_FAILED);
+	assert_int_equal(rc, -EIO);
+	assert_null(a.vif);
+	assert_true(strlen(a.err) < sizeof(a.err));
+	for (i = 0; a.err[i]; i++)
+		assert_true(a.err[i] >= 0x20 && a.err[i] < 0x7f);
+	ff_stop(a.ff);
+	free(a.ff);
+	no_children_left();
+}
+
+/* A killed daemon leaves no worker holding rings: the worker's
+ * parent-death signal (set again after the uid change) kills it. The test
+ * is the subreaper, so the orphaned worker comes back to it. */
+static void daemon_death_kills_workers(void **state)
+{
+	int pfd[2], st;
+	pid_t daemon, worker = 0, r;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+	assert_int_equal(pipe(pfd), 0);
+	daemon = fork();
+	if (daemon == 0) {
+		struct side a;
+
+		if (side_start(&a, "xvifD", CHILD_ECHO) != 0 || !roundtrip(&a, 9))
+			_exit(2);
+		worker = xvif_iso_vif_pid(a.vif);
+		if (write(pfd[1], &worker, sizeof(worker)) != sizeof(worker))
+			_exit(2);
+		pause();
+	}
+	assert_true(daemon > 0);
+	close(pfd[1]);
+	assert_int_equal(read(pfd[0], &worker, sizeof(worker)), sizeof(worker));
+	assert_true(worker > 0);
+	assert_int_equal(kill(daemon, SIGKILL), 0);
+	assert_int_equal(waitpid(daemon, &st, 0), daemon);
+	for (i = 0, r = 0; i < 10000 && r == 0; i++) {
+		r = waitpid(worker, &st, WNOHANG);
+		if (r == 0)
+			usleep(1000);
+	}
+	assert_int_equal(r, worker);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGKILL);
+	close(pfd[0]);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	no_children_left();
+}
+
+/* The page reader alone, on pages no worker should write. */
+static void page_read_checks(void **state)
+{
+	static struct xvif_iso_page p;
+	struct xvif_dp_queue_status st;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(xvif_iso_page_read(&p, 1, 0, &st), -EIO); /* no magic */
+	p.magic = XVIF_ISO_MAGIC;
+	assert_int_equal(xvif_iso_page_read(&p, 1, 1, &st), -EINVAL);
+	assert_int_equal(xvif_iso_page_read(&p, 99, 40, &st), -EINVAL);
+	memset(p.q, 0xa5, sizeof(p.q));
+	memcpy(p.q[0].why, "bad\n\x1b[31mred", 13);
+	assert_int_equal(xvif_iso_page_read(&p, 1, 0, &st), 0);
+	assert_true(st.broken);
+	assert_int_equal(strncmp(st.broken_why, "bad??[31mred", 12), 0);
+	assert_true(strlen(st.broken_why) < sizeof(st.broken_why));
+	assert_int_equal(st.tx_ring_free, 256);
+	assert_int_equal(st.local_port_rx, 0);
+	p.q[0].broken = 0;
+	p.q[0].tx_ring_free = 17;
+	p.q[0].port_tx = 42;
+	assert_int_equal(xvif_iso_page_read(&p, 1, 0, &st), 0);
+	assert_false(st.broken);
+	assert_int_equal(st.tx_ring_free, 17);
+	assert_int_equal(st.local_port_tx, 42);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seccomp_kills_forbidden),
+		cmocka_unit_test(seccomp_allows_engine),
+		cmocka_unit_test(drop_leaves_no_way_back),
+		cmocka_unit_test(page_read_checks),
+		cmocka_unit_test(worker_crash_closes_only_its_vif),
+		cmocka_unit_test(guest_breaking_its_ring_is_reported),
+		cmocka_unit_test(hostile_worker_report),
+		cmocka_unit_test(hostile_worker_page),
+		cmocka_unit_test(hostile_worker_start_answer),
+		cmocka_unit_test(daemon_death_kills_workers),
+	};
+
+	signal(SIGPIPE, SIG_IGN);
+	ff_watchdog = false; /* alarm() is not in the workers' allow-list */
+	xvif_iso_set_mode(XVIF_ISO_PROCESS);
+	xvif_iso_set_spawn(spawn_child);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
