@@ -1,0 +1,68 @@
+# isolation-worker-crash: with --isolation=process (the default), every vif's
+# data path is a worker process of xvif-netback. Checks on real Xen that a
+# worker runs unprivileged (uid 65534, no capabilities, no_new_privs, a
+# seccomp filter), then SIGKILLs the worker of vif 1 (as a crash of the code
+# that parses that guest's data would end): vif 1 is closed (backend state
+# Closing/Closed, the daemon logs "worker died: signal 9"), while the daemon
+# and vif 0 go on: same daemon pid, vif 0's worker untouched, ping and TCP
+# over vif 0. Ends with vif 1 detached.
+# Metrics: worker_rss_kb (VmRSS of vif 0's worker), kill_to_closed_s,
+# after_kill_tcp_to_guest_mbps.
+# lab-timeout: 300
+lab_need_backend xvif
+lab_need_guest
+d=$LAB_DOMID
+dpid=$(lab_daemon_pid)
+
+# worker_of DEVID: the worker pid `xvif-netback status` shows for vif d.DEVID.
+worker_of() {
+	/usr/sbin/xvif-netback status 2>/dev/null | awk -v n="xvif$d.$1" '
+		$1 == n { f = 1; next } /^xvif/ { f = 0 }
+		f && /worker pid/ { for (i = 1; i <= NF; i++) if ($i == "pid") print $(i + 1) }' | head -n1
+}
+be_state() { xenstore-read "/local/domain/0/backend/vif/$d/$1/state" 2>/dev/null; }
+field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+
+lab_network_attach 1 || lab_fail "xl network-attach failed (rc=$?)"
+lab_wait 60 "ping reply from 10.0.1.2" ping -c1 -W1 10.0.1.2 || lab_fail "no ping reply from the guest on vif 1 within 60 s"
+lab_run /usr/sbin/xvif-netback status
+w0=$(worker_of 0); w1=$(worker_of 1)
+echo "workers: vif 0 pid '$w0', vif 1 pid '$w1', daemon $dpid"
+[ -n "$w0" ] && [ -n "$w1" ] || lab_fail "xvif-netback status shows no worker pid for vif 0 ('$w0') or vif 1 ('$w1'): not running with --isolation=process?"
+[ "$w0" != "$w1" ] || lab_fail "vif 0 and vif 1 share worker $w0"
+for w in $w0 $w1; do
+	grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp|Seccomp_filters|VmRSS|Threads):' "/proc/$w/status"
+	pp=$(awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$w/stat")
+	[ "$pp" = "$dpid" ] || lab_fail "worker $w's parent is $pp, not the daemon $dpid"
+	tr '\0' ' ' < "/proc/$w/cmdline" | grep -q -- '--vif-worker' || lab_fail "worker $w's command line has no --vif-worker"
+	[ "$(field "$w" Uid | head -c5)" = 65534 ] || lab_fail "worker $w runs as uid '$(field "$w" Uid)', not 65534"
+	[ "$(field "$w" CapEff)" = 0000000000000000 ] || lab_fail "worker $w has effective capabilities $(field "$w" CapEff)"
+	[ "$(field "$w" CapPrm)" = 0000000000000000 ] || lab_fail "worker $w has permitted capabilities $(field "$w" CapPrm)"
+	[ "$(field "$w" CapBnd)" = 0000000000000000 ] || lab_fail "worker $w keeps a capability bounding set $(field "$w" CapBnd)"
+	[ "$(field "$w" NoNewPrivs)" = 1 ] || lab_fail "worker $w has no_new_privs '$(field "$w" NoNewPrivs)'"
+	[ "$(field "$w" Seccomp)" = 2 ] || lab_fail "worker $w is not in seccomp filter mode (Seccomp: '$(field "$w" Seccomp)')"
+	ls -l "/proc/$w/fd" 2>/dev/null | sed 's/^.* \([0-9]* -> \)/  fd \1/'
+done
+lab_metric worker_rss_kb "$(field "$w0" VmRSS)"
+
+t0=$(lab_now)
+lab_run kill -9 "$w1"
+closed() { s=$(be_state 1); [ "$s" = 5 ] || [ "$s" = 6 ]; }
+lab_wait 30 "vif 1's backend to leave Connected" closed || lab_fail "vif 1's backend state is '$(be_state 1)' 30 s after its worker was killed (want 5 or 6)"
+lab_metric kill_to_closed_s "$(lab_since "$t0")"
+lab_run xenstore-read "/local/domain/0/backend/vif/$d/1/error"
+grep -q "xvif$d.1: worker died: signal 9" "$LAB_DAEMON_LOG" || lab_fail "the daemon's log does not say xvif$d.1's worker died of signal 9"
+lab_daemon_alive && [ "$(lab_daemon_pid)" = "$dpid" ] || lab_fail "the daemon ($dpid) did not survive its worker's death"
+[ -d "/proc/$w0" ] && [ "$(worker_of 0)" = "$w0" ] || lab_fail "vif 0's worker $w0 is gone or was replaced ($(worker_of 0))"
+[ "$(be_state 0)" = 4 ] || lab_fail "vif 0's backend state is '$(be_state 0)', not 4 (Connected)"
+lab_run ping -c 3 -i 0.2 -W 2 10.0.0.2 || lab_fail "vif 0: ping dom0 -> guest failed after vif 1's worker was killed"
+lab_guest 'ping -c 3 -i 0.2 10.0.0.1' || lab_fail "vif 0: ping guest -> dom0 failed after vif 1's worker was killed"
+mbps=$(lab_iperf_mbps -c 10.0.0.2 -t 3) || lab_fail "vif 0: iperf3 TCP did not complete after vif 1's worker was killed"
+lab_metric after_kill_tcp_to_guest_mbps "$mbps"
+lab_run /usr/sbin/xvif-netback status
+/usr/sbin/xvif-netback status | grep -q "died [1-9]" || lab_fail "status does not count the dead worker"
+
+lab_run timeout 60 xl network-detach "$LAB_GUEST" 1 || lab_fail "xl network-detach of the closed vif 1 failed (rc=$?)"
+lab_wait 30 "backend/vif/$d/1 to disappear" sh -c "! xenstore-exists /local/domain/0/backend/vif/$d/1" ||
+	lab_fail "backend/vif/$d/1 still exists 30 s after the detach"
+lab_pass "worker $w1 killed: vif 1 closed in $(lab_since "$t0") s; daemon and vif 0 (worker $w0, $mbps Mbit/s) unaffected"
