@@ -488,6 +488,52 @@ static void tx_fatal_push_at_packet_boundary(void **state)
 	free(b);
 }
 
+/* Traffic both ways in one wake-up: one grant-copy call for both, and one
+ * notification per port (one in all when TX and RX share the channel). */
+static void both_ways_one_copy_one_notify(void **state)
+{
+	unsigned int split;
+
+	(void)state;
+	for (split = 0; split < 2; split++) {
+		struct ff_opts o = ff_default_opts();
+		struct ff *ff = calloc(1, sizeof(*ff));
+		struct xvif_rxr_pkt pkt;
+		unsigned int i;
+
+		assert_non_null(ff);
+		o.split = split;
+		assert_int_equal(ff_start(ff, &o), 0);
+		ff_rx_post(ff, 0, 16);
+		for (i = 0; i < 3; i++) {
+			ff_frame(frame, 1000 + i, 4, XVIF_IPPROTO_TCP, i);
+			ff_tx_queue(ff, 0, frame, 1000 + i, &(struct ff_tx){ .nslots = 2 });
+			ff_frame(frame, 5000 + i, 4, XVIF_IPPROTO_UDP, i);
+			assert_int_equal(ff_tap_write(ff, 0, NULL, frame, 5000 + i), 0);
+		}
+		ff_tx_push(ff, 0);
+		ff->fx.copy_calls = 0;
+		ff_run(ff, 0, 1);
+		assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 3);
+		assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_RX_PACKETS), 3);
+		assert_int_equal(ff->fx.copy_calls, 1);
+		if (split) {
+			assert_int_equal(fake_evt_notified(&ff->fx, ff->q[0].evt_tx), 1);
+			assert_int_equal(fake_evt_notified(&ff->fx, ff->q[0].evt_rx), 1);
+		} else {
+			assert_int_equal(fake_evt_notified(&ff->fx, ff->q[0].evt_tx), 1);
+		}
+		assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_NOTIFY), split ? 2 : 1);
+		for (i = 0; i < 3; i++) {
+			assert_int_equal(ff_tap_read(ff, 0, &(struct virtio_net_hdr){ 0 }, got, sizeof(got)),
+					 (int)(1000 + i));
+			assert_int_equal(ff_rx_recv(ff, 0, got, sizeof(got), &pkt), (int)(5000 + i));
+		}
+		ff_stop(ff);
+		free(ff);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +552,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tx_ring_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_push_at_packet_boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_fatal_push_at_packet_boundary, setup, teardown),
+		cmocka_unit_test(both_ways_one_copy_one_notify),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
