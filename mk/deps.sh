@@ -15,6 +15,7 @@ pkgs=(
 	libcmocka-dev                       # unit-test framework
 	libjson-c-dev                       # machine-readable status output
 	libsystemd-dev                      # sd_notify and the journal
+	libseccomp-dev                      # the per-vif workers' seccomp filter (xvif-netback --isolation=process)
 	shellcheck                          # hotplug-script lint
 	bats iptables                       # hotplug-script tests; the scripts' NAT and anti-spoofing rules (also in the lab dom0)
 	iproute2 kmod                       # ip/bridge for script tests; modinfo/depmod for the lab
