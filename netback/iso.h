@@ -76,11 +76,6 @@ int xvif_iso_worker_threads(struct xvif_dp_vif *vif, char *err, size_t errlen);
 
 /* ---- for tests ---- */
 
-/* Replace fork+exec: @fn gets the child's end of the command socket (in a
- * forked child) and must not return. NULL restores the default. */
-typedef void (*xvif_iso_spawn_fn)(int sock);
-void xvif_iso_set_spawn(xvif_iso_spawn_fn fn);
-
 /* The daemon's reading of a worker's status page (copy, then check). */
 int xvif_iso_page_read(const void *page, unsigned int nq, unsigned int queue, struct xvif_dp_queue_status *st);
 

@@ -45,7 +45,6 @@ extern char **environ;
 #define ISO_PORT_MAX (1u << 17)
 
 static enum xvif_iso_mode mode = XVIF_ISO_NONE;
-static xvif_iso_spawn_fn spawn_hook;
 static struct xvif_iso_stats stats; /* atomic fields */
 static struct xvif_ratelimit death_rl = XVIF_RATELIMIT_INIT;
 static pthread_mutex_t death_rl_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -93,11 +92,6 @@ int xvif_iso_mode_parse(const char *s, enum xvif_iso_mode *m)
 const char *xvif_iso_mode_name(enum xvif_iso_mode m)
 {
 	return m == XVIF_ISO_PROCESS ? "process" : "none";
-}
-
-void xvif_iso_set_spawn(xvif_iso_spawn_fn fn)
-{
-	spawn_hook = fn;
 }
 
 void xvif_iso_stats(struct xvif_iso_stats *out)
@@ -336,10 +330,6 @@ static pid_t spawn(int child_sock, const char *name, pid_t parent)
 	 * vifs, a leftover worker must not hold their rings. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
 		_exit(127);
-	if (spawn_hook) {
-		spawn_hook(child_sock);
-		_exit(127);
-	}
 	if (child_sock == XVIF_ISO_FD) {
 		if (fcntl(XVIF_ISO_FD, F_SETFD, 0) < 0)
 			_exit(127);

@@ -7,10 +7,11 @@
  *    executable memory, and kills thread creation once sealed; the engine's
  *    threaded traffic test passes under it;
  *  - the privilege drop (as root: SKIP otherwise) leaves no way back;
- *  - real worker processes: the daemon side (iso_proc.c) spawns forked
- *    children that run the real worker (iso_worker.c: config over the
- *    socket, map/bind, drop, seccomp, threads) on the fake hypervisor, with
- *    a fake guest inside the child that echoes every frame it receives. One
+ *  - real worker processes: the daemon side (iso_proc.c) forks and execs
+ *    this binary as `--vif-worker`, which runs the real worker
+ *    (iso_worker.c: config over the socket, map/bind, drop, seccomp,
+ *    threads) on the fake hypervisor, with a fake guest inside the worker
+ *    that echoes every frame it receives. One
  *    worker is crashed (SIGSEGV): only its vif is reported broken, the other
  *    keeps passing traffic; a guest that breaks its ring is reported with
  *    the engine's reason; hostile workers (malformed reports, garbage status
@@ -413,7 +414,10 @@ static int side_start(struct side *s, const char *name, enum child_kind kind)
 	s->ff->cfg.name = name;
 	s->ff->cfg.on_broken = on_broken;
 	s->ff->cfg.on_broken_arg = &s->rec;
-	child_kind = kind;
+	char k[8];
+
+	snprintf(k, sizeof(k), "%d", (int)kind);
+	setenv("XVIF_TEST_CHILD", k, 1); /* read by the exec'd worker: see main() */
 	return xvif_iso_vif_start(&s->ff->cfg, &s->vif, s->err, sizeof(s->err));
 }
 
@@ -663,7 +667,7 @@ static void page_read_checks(void **state)
 	assert_int_equal(st.local_port_tx, 42);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seccomp_kills_forbidden),
@@ -678,9 +682,17 @@ int main(void)
 		cmocka_unit_test(daemon_death_kills_workers),
 	};
 
+	/* The daemon side starts workers as the daemon does: fork + exec of
+	 * /proc/self/exe --vif-worker NAME, here this test binary. */
+	if (argc > 1 && strcmp(argv[1], "--vif-worker") == 0) {
+		const char *k = getenv("XVIF_TEST_CHILD");
+
+		ff_watchdog = false; /* alarm() is not in the workers' allow-list */
+		child_kind = k ? (enum child_kind)atoi(k) : CHILD_ECHO;
+		spawn_child(XVIF_ISO_FD);
+	}
 	signal(SIGPIPE, SIG_IGN);
-	ff_watchdog = false; /* alarm() is not in the workers' allow-list */
+	ff_watchdog = false;
 	xvif_iso_set_mode(XVIF_ISO_PROCESS);
-	xvif_iso_set_spawn(spawn_child);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
