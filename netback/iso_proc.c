@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "iso.h"
@@ -472,8 +473,10 @@ static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **ou
 {
 	struct iso_proxy *p = calloc(1, sizeof(*p));
 	int sv[2] = { -1, -1 }, memfd = -1, rc;
+	struct timespec t0, t1;
 	void *page;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	*out = NULL;
 	if (!p) {
 		snprintf(err, errlen, "out of memory");
@@ -551,8 +554,10 @@ static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **ou
 		goto fail;
 	}
 	p->mon_started = true;
-	xvif_log(XVIF_LOG_INFO, "%s: data path in worker process %d (uid %u, seccomp)", p->name, (int)p->pid,
-		 XVIF_WORKER_UID);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	xvif_log(XVIF_LOG_INFO, "%s: data path in worker process %d (uid %u, seccomp), started in %.1f ms", p->name,
+		 (int)p->pid, XVIF_WORKER_UID,
+		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	*out = (struct xvif_dp_vif *)(void *)p;
 	return 0;
 fail:
