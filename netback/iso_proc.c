@@ -273,8 +273,11 @@ static bool worker_report(struct iso_proxy *p)
 		worker_misbehaved(p, "a malformed report");
 		return false;
 	}
-	if (p->reported & (1u << m.queue))
-		return true;
+	if (p->reported & (1u << m.queue)) {
+		/* A worker reports each queue once: a repeat is a flood. */
+		worker_misbehaved(p, "a repeated report");
+		return false;
+	}
 	p->reported |= 1u << m.queue;
 	if (xvif_iso_page_read(p->page, p->nq, m.queue, &st) < 0 || !st.broken) {
 		worker_misbehaved(p, "a broken report its status page does not back");
