@@ -163,6 +163,23 @@ hostile_innocent_maybe_down() {
 	lab_run timeout 60 xl destroy "$HOSTILE_INNOCENT"
 }
 
+# hostile_innocent_during WHAT: the pings to the innocent guest that ran
+# through the attack (ping's summary in /tmp/hostile-innocent-ping.txt):
+# reported, and none answered out of 5 or more is a failure (its vif was
+# starved while another guest attacked).
+hostile_innocent_during() {
+	local sent got
+	sent=$(sed -n 's/^\([0-9][0-9]*\) packets transmitted.*/\1/p' /tmp/hostile-innocent-ping.txt)
+	got=$(sed -n 's/.* \([0-9][0-9]*\) \(packets \)\{0,1\}received.*/\1/p' /tmp/hostile-innocent-ping.txt)
+	if [ -z "$sent" ] || [ -z "$got" ]; then
+		lab_log "$1: no ping summary for the innocent guest during the attack"
+		return 0
+	fi
+	hostile_note "$1: innocent guest answered $got of $sent pings during the attack"
+	[ "$sent" -lt 5 ] || [ "$got" -ge 1 ] ||
+		lab_fail "$1: the innocent guest answered none of $sent pings while the other guest attacked"
+}
+
 # The innocent guest and the attacked guest's vif 0 still pass traffic.
 hostile_innocents_ping() {
 	ping -c 3 -i 0.3 -W 2 "$(hostile_innocent_ip)" >/dev/null ||
@@ -226,7 +243,7 @@ hostile_front_tool() {
 
 # hostile_front_run ATTACK VARIANT [EXPECT] [traffic]
 hostile_front_run() {
-	local a=$1 v=$2 expect=${3:-auto} traffic=${4:-} pp='' oc be want='' got tree0 log0
+	local a=$1 v=$2 expect=${3:-auto} traffic=${4:-} pp='' ip oc be want='' got tree0 log0
 	lab_log "attack $a/$v (expect $expect)"
 	tree0=$(hostile_daemon_tree | tr '\n' ' ')
 	log0=$(wc -l < "$LAB_DAEMON_LOG" 2>/dev/null || echo 0)
@@ -235,8 +252,12 @@ hostile_front_run() {
 		# backend must queue for (or drop at) the guest.
 		ping -c 40 -i 0.25 -W 1 "10.0.$HOSTILE_VIF.2" >/dev/null 2>&1 & pp=$!
 	fi
+	# The innocent guest is pinged all through the attack.
+	ping -i 0.5 -W 1 "$(hostile_innocent_ip)" > /tmp/hostile-innocent-ping.txt 2>&1 & ip=$!
 	hostile_front_tool --attack "$a" --variant "$v"
 	[ -n "$pp" ] && { kill "$pp" 2>/dev/null; wait "$pp" 2>/dev/null; }
+	kill -INT "$ip" 2>/dev/null; wait "$ip" 2>/dev/null
+	hostile_innocent_during "$a/$v"
 	# The daemon's own view (per-queue counters: drops by reason, queued
 	# RX bytes, stall drops), kept for the person reading the results.
 	/usr/sbin/xvif-netback status --json > "$LAB_OUT/hostile/$LAB_SCN-$a-$v.status.json" 2>&1
