@@ -134,9 +134,14 @@ build_dom0() {
 	if [ -f "$SCRIPTS_DIR/Makefile" ]; then
 		local stage=$LAB_IMG/scripts-stage
 		rm -rf "$stage"
+		# The install edits the stage's copy of dom0's xl.conf; the result
+		# goes to /lab/xl.conf.installed for script-default (which swaps it
+		# in), /etc/xen/xl.conf stays dom0's own.
+		mkdir -p "$stage/etc/xen" && cp /etc/xen/xl.conf "$stage/etc/xen/xl.conf"
 		if make -s -C "$SCRIPTS_DIR" install DESTDIR="$stage" >"$LAB_IMG/scripts-install.log" 2>&1 \
 			&& [ -d "$stage/etc/xen/scripts" ]; then
 			cp -a "$stage/etc/xen/scripts/." "$r/etc/xen/scripts/"
+			mkdir -p "$r/lab" && cp "$stage/etc/xen/xl.conf" "$r/lab/xl.conf.installed"
 			echo "scripts installed $(cd "$stage/etc/xen/scripts" && echo *)" >> "$LAB_IMG/parts.txt"
 		else
 			echo "scripts failed: make -C xenstore-scripts install DESTDIR=... failed (see $LAB_IMG/scripts-install.log)" >> "$LAB_IMG/parts.txt"
