@@ -10,8 +10,9 @@
  *
  * xvif_sandbox_seccomp(): a seccomp allow-list of what the data path does
  * once running (read/write/poll on its fds, the grant-copy and event-channel
- * notify ioctls, memory, futexes, clocks, exiting). Anything else kills the
- * whole process (SIGSYS; the kernel logs the syscall number). Thread
+ * notify ioctls, memory, futexes, clocks, exiting). open/openat fail with
+ * EACCES (glibc probes files internally); anything else kills the whole
+ * process (SIGSYS; the kernel logs the syscall number). Thread
  * creation is allowed (clone with CLONE_THREAD only) until
  * xvif_sandbox_seal(), which adds a second filter on every thread that kills
  * on clone, seccomp and prctl as well.
