@@ -1,10 +1,11 @@
 #!/bin/bash
 # make bench: xvif side by side with the kernel drivers, in one lab boot.
 # One QEMU boot (same Xen, same dom0, same guest kernel) measures the four
-# peer pairs in a row: kernel-stock, kernel-xvif (dom0 booted with the
-# kernel's xen-netback), then xvif-stock, xvif-xvif (xen-netback unloaded,
-# xvif-netback started). Each figure is measured BENCH_REPS times (3) and
-# summarised by its median; the ratios against kernel-stock are printed as a
+# peer pairs: kernel-stock, kernel-xvif (the kernel's xen-netback in dom0),
+# xvif-stock, xvif-xvif (xen-netback unloaded, xvif-netback started), in 3
+# rounds (the second in reverse order, so a drift of the host's load falls
+# on every pair alike); each pair measures each figure once a round, and
+# the median of the 3 is the figure; the ratios against kernel-stock are printed as a
 # table and saved with the machine's description as
 # build/bench/lab-<run-id>.json and build/bench/lab-latest.json.
 # Benchmarks report; they never fail: exit status 0 unless the options were
@@ -92,8 +93,18 @@ for p in $all_pairs; do
 	fi
 done
 phases=$(echo $phases)
+# Three rounds, the second in reverse order: each phase measures once per
+# round, so a drift of the host's load over the boot falls on every pair.
+ROUNDS=3
+rev=$(echo "$phases" | tr ' ' '\n' | tac | tr '\n' ' ')
+run_list=
+for r in $(seq 1 $ROUNDS); do
+	if [ $((r % 2)) = 0 ]; then run_list="$run_list $rev"; else run_list="$run_list $phases"; fi
+done
+run_list=$(echo $run_list)
 
-# Each phase's time limit is 600 s (its # lab-timeout line); the host
+# Each phase's time limit is 600 s (its # lab-timeout line; a round takes
+# about 100 s); the host
 # watchdog (lib/boot.sh) looks for lab-timeout in test/lab/scenarios/ only,
 # where the phases are not, and so uses 300 s + LAB_SCN_GRACE.
 PHASE_LIMIT=600
@@ -101,7 +112,7 @@ export LAB_SCN_GRACE=$((PHASE_LIMIT - 300 + 120))
 # shellcheck source=../lib/boot.sh
 . "$LAB_DIR/lib/boot.sh"
 
-echo "bench: run $RUN_ID: phases $phases; run directory $dir"
+echo "bench: run $RUN_ID: $ROUNDS rounds of $phases; run directory $dir"
 status=ran
 if [ -n "$missing" ]; then
 	echo "bench: lab dependencies missing:$missing (run 'make deps' as root): nothing measured"
@@ -110,9 +121,10 @@ elif ! lab_build; then
 	echo "bench: building the lab images failed: nothing measured"
 	status="not run: the lab's image build failed"
 else
-	n=$(echo "$phases" | wc -w)
+	n=$(echo "$run_list" | wc -w)
 	to=$((180 + n * PHASE_LIMIT))
-	scns=$(echo "$phases" | tr ' ' '+')
+	scns=$(echo "$run_list" | tr ' ' '+')
+	load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 	echo "bench: booting Xen + dom0 (time limit $to s; console: $dir/console.log)"
 	t0=$(date +%s)
 	lab_qemu "$dir" kernel stock "$scns" 1 "$to"; rc=$?
@@ -132,6 +144,8 @@ fi
 	echo "cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
 	echo "host_cores=$(nproc)"
 	echo "host_kernel=$(uname -r)"
+	echo "host_load_before=${load_before:-}"
+	echo "host_load_after=$(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "host_os=$(. /etc/os-release 2>/dev/null && echo "$PRETTY_NAME")"
 	echo "qemu=$(qemu-system-x86_64 --version 2>/dev/null | head -n1)"
 	echo "xen_package=$(dpkg-query -W -f='${Version}' "xen-hypervisor-$XEN_SERIES-amd64" 2>/dev/null)"
@@ -143,5 +157,5 @@ fi
 } > "$dir/machine.txt"
 
 python3 "$BENCH_DIR/report.py" --run "$dir" --run-id "$RUN_ID" --status "$status" \
-	--phases "$phases" --out "$OUTDIR"
+	--phases "$phases" --rounds "$ROUNDS" --out "$OUTDIR"
 exit 0

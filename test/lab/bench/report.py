@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """make bench's report: medians, ratios against kernel-stock, JSON.
 
-usage: report.py --run DIR --run-id ID --status TEXT --phases "bench-a bench-b" --out OUTDIR
+usage: report.py --run DIR --run-id ID --status TEXT --phases "bench-a bench-b" --rounds N --out OUTDIR
        report.py --show JSON        (print the table of a saved report)
 
 DIR is the bench boot's directory: out/bench/bench-<pair>.tsv (raw values,
-FIGURE<TAB>REP<TAB>VALUE, and info<TAB>KEY<TAB>VALUE lines), out/results.txt
-(each phase's verdict), out/logs/xl-info.txt, machine.txt (key=value lines
+FIGURE<TAB>ROUND<TAB>VALUE, and info<TAB>KEY<TAB>VALUE lines), out/results.txt
+(each phase's verdict, one a round), out/logs/xl-info.txt, machine.txt (key=value lines
 from the host), left-out.txt (PAIR<TAB>why), hang.txt. Writes
 OUTDIR/lab-<ID>.json, OUTDIR/lab-<ID>.txt (the table) and copies both to
 lab-latest.*. Never fails on missing figures: they show as "-" with why.
@@ -39,7 +39,9 @@ FIGURES = [
 ]
 # Recorded too, in the JSON only.
 EXTRA = [("udp64_to_guest_loss_pct", "%"), ("udp64_from_guest_loss_pct", "%"),
-         ("attach_s", "s"), ("ping_lost", "pings")]
+         ("attach_s", "s"), ("ping_lost", "pings"), ("create_to_ping_s", "s"),
+         ("daemon_rss_kib", "KiB"), ("daemon_and_workers_rss_kib", "KiB"),
+         ("daemon_and_workers_pss_kib", "KiB"), ("daemon_processes", "")]
 
 
 def num(v):
@@ -79,13 +81,21 @@ def read_raw(path):
 
 
 def read_verdicts(path):
+    """Each phase's rounds: FAIL if any round failed (with every reason)."""
     v = {}
     if os.path.exists(path):
         for line in open(path, errors="replace"):
             parts = line.rstrip("\n").split("\t")
-            if len(parts) >= 3 and parts[0] == "RESULT" and parts[1] not in v:
-                v[parts[1]] = (parts[2], parts[3] if len(parts) > 3 else "")
-    return v
+            if len(parts) >= 3 and parts[0] == "RESULT":
+                v.setdefault(parts[1], []).append((parts[2], parts[3] if len(parts) > 3 else ""))
+    out = {}
+    for phase, rounds in v.items():
+        bad = [r for r in rounds if r[0] != "PASS"]
+        if bad:
+            out[phase] = ("FAIL", "; ".join(r[1] for r in bad), len(rounds))
+        else:
+            out[phase] = ("PASS", "", len(rounds))
+    return out
 
 
 def fmt(x):
@@ -150,8 +160,9 @@ def build(args):
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "status": args.status,
         "machine": machine,
-        "params": {"reps": 3, "iperf_seconds": 5, "pings": 100, "ping_interval_s": 0.05,
-                   "udp_payload_bytes": 64, "one_boot": True, "order": phases},
+        "params": {"reps": args.rounds, "rounds": args.rounds, "iperf_seconds": 5, "pings": 100, "ping_interval_s": 0.05,
+                   "udp_payload_bytes": 64, "one_boot": True, "order": phases,
+                   "round_order": "1: as listed, 2: reversed, 3: as listed"},
         "figures": [{"key": k, "label": lab, "unit": u, "better": b} for k, lab, u, b in FIGURES],
         "pairs": {},
         "left_out": left,
@@ -162,14 +173,18 @@ def build(args):
     for ph in phases:
         pair = ph[len("bench-"):]
         values, info = read_raw(os.path.join(out, "bench", ph + ".tsv"))
-        status, reason = verdicts.get(ph, ("FAIL", "no verdict (%s)" % (hang or "the run stopped before this phase ended")))
+        status, reason, done = verdicts.get(ph, ("FAIL", "", 0))
+        if done < args.rounds:
+            status = "FAIL"
+            reason = "; ".join(x for x in (reason, "%d of %d rounds ended (%s)" % (
+                done, args.rounds, hang or "the run stopped before")) if x)
         figs = {}
         for key in [f[0] for f in FIGURES] + [e[0] for e in EXTRA]:
             vs = values.get(key, [])
             figs[key] = {"median": statistics.median(vs) if vs else None, "values": vs}
         rep["pairs"][pair] = {"status": status, "reason": reason, "info": info, "figures": figs}
     for d in rep["pairs"].values():
-        for k, pk in (("reps", "reps"), ("iperf_seconds", "iperf_seconds"), ("pings", "pings")):
+        for k, pk in (("iperf_seconds", "iperf_seconds"), ("pings", "pings")):
             if k in d["info"]:
                 rep["params"][pk] = d["info"][k]
     base = rep["pairs"].get(BASE, {}).get("figures", {})
@@ -186,6 +201,7 @@ def main():
     ap.add_argument("--run-id")
     ap.add_argument("--status", default="ran")
     ap.add_argument("--phases", default="")
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--out")
     ap.add_argument("--show")
     args = ap.parse_args()

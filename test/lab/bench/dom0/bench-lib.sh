@@ -5,19 +5,21 @@
 # normal lab run never sees them; test/lab/bench/README says what each
 # figure is).
 #
-# One boot measures every pair: dom0 boots with the kernel's xen-netback
-# (xvif_backend=kernel), the kernel-* phases run, then the first xvif-*
-# phase destroys the guest, unloads xen-netback and starts xvif-netback.
+# One boot measures every pair, in rounds: bench.sh lists each pair's phase
+# once per round (3 rounds; the second in reverse order), so the host's
+# load, which drifts over a boot, falls on every pair alike. dom0 boots with
+# the kernel's xen-netback (xvif_backend=kernel); a phase whose backend is
+# not the one loaded destroys the guest and switches: xen-netback unloaded
+# and xvif-netback started, or the daemon stopped and xen-netback loaded.
 # Each phase creates its own guest with its frontend (xl `extra=` names it,
-# guest/init loads that driver), measures, and destroys the guest.
+# guest/init loads that driver), measures once, and destroys the guest.
 #
-# Raw values go to $LAB_OUT/bench/<phase>.tsv, one `FIGURE<TAB>REP<TAB>VALUE`
+# Raw values go to $LAB_OUT/bench/<phase>.tsv, one `FIGURE<TAB>ROUND<TAB>VALUE`
 # line each (the host takes medians: test/lab/bench/report.py), and
 # `info<TAB>KEY<TAB>VALUE` lines for what describes the run. A phase ends
 # PASS when every figure was measured, else FAIL naming the first one that
 # was not (the bench reports it; it never fails a test).
 
-BENCH_REPS=3      # each figure is measured this many times
 BENCH_T=5         # seconds per iperf3 run
 BENCH_PINGS=100   # pings per latency run, 0.05 s apart
 BENCH_RAW=$LAB_OUT/bench/$LAB_SCN.tsv
@@ -44,6 +46,9 @@ bench_if_bytes() {
 	echo $(( $(cat "$s/rx_bytes") + $(cat "$s/tx_bytes") ))
 }
 
+# bench_gone PID: the process has exited (a zombie counts: /init reaps it).
+bench_gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+
 # bench_backend kernel|xvif: make that backend the one serving vifs. The
 # guest must be gone: xen-netback unloads only without vifs.
 bench_backend() {
@@ -52,7 +57,7 @@ bench_backend() {
 	kernel)
 		if lab_daemon_alive; then
 			p=$(lab_daemon_pid); kill "$p"
-			lab_wait 20 "xvif-netback to exit" sh -c "! kill -0 $p" || { LAB_ERR="xvif-netback did not exit on SIGTERM"; return 1; }
+			lab_wait 20 "xvif-netback to exit" bench_gone "$p" || { LAB_ERR="xvif-netback did not exit on SIGTERM"; return 1; }
 		fi
 		grep -q '^xen_netback ' /proc/modules && return 0
 		lab_run modprobe xen-netback || { LAB_ERR="modprobe xen-netback failed"; return 1; } ;;
@@ -181,45 +186,46 @@ bench_daemon_mem() {
 	done | awk -v root="$root" 'NF >= 2 {n++; t += $2; s += $3; if ($1 == root) d = $2} END{print d + 0, t + 0, s + 0, n + 0}'
 }
 
-# bench_pair BACKEND FRONTEND: the whole phase.
+# bench_pair BACKEND FRONTEND: one round of the phase.
 bench_pair() {
-	local b=$1 f=$2 rep p dir
+	local b=$1 f=$2 rep p dir rf=$LAB_STATE/bench-$LAB_SCN.round
 	LAB_BACKEND=$b LAB_FRONTEND=$f
 	export LAB_BACKEND LAB_FRONTEND
-	: > "$BENCH_RAW"
+	rep=$(( $(cat "$rf" 2>/dev/null || echo 0) + 1 ))
+	echo "$rep" > "$rf"
+	[ "$rep" = 1 ] && : > "$BENCH_RAW"
+	lab_log "round $rep"
 	# Each phase makes its own guest: a failed create in an earlier phase
 	# (another frontend or backend) does not stand for this one.
 	rm -f "$LAB_STATE/guest-failed"
 	lab_guest_down
-	bench_backend "$b" || lab_fail "could not switch dom0 to the $b backend: $LAB_ERR"
+	bench_backend "$b" || lab_fail "round $rep: could not switch dom0 to the $b backend: $LAB_ERR"
 	lab_need_guest
-	bench_info reps "$BENCH_REPS"; bench_info iperf_seconds "$BENCH_T"; bench_info pings "$BENCH_PINGS"
-	bench_info domid "$LAB_DOMID"
-	bench_info create_to_ping_s "$LAB_FIRST_PING_S"
+	bench_rec create_to_ping_s "$rep" "$LAB_FIRST_PING_S"
+	if [ "$rep" = 1 ]; then
+		bench_info iperf_seconds "$BENCH_T"; bench_info pings "$BENCH_PINGS"
+		bench_info guest_driver "$(lab_guest 'basename $(readlink /sys/class/net/eth0/device/driver/module)')"
+		bench_info guest_kernel "$(lab_guest 'uname -r')"
+		[ "$b" = xvif ] && bench_info netback_version "$(/usr/sbin/xvif-netback --version 2>&1 | head -n1)"
+	fi
 	BENCH_VIF=$(lab_vif_ifname "$LAB_DOMID" 0)
-	[ -e "/sys/class/net/$BENCH_VIF" ] || lab_fail "dom0 has no interface $BENCH_VIF for the guest's vif 0"
-	bench_info guest_driver "$(lab_guest 'basename $(readlink /sys/class/net/eth0/device/driver/module)')"
-	bench_info guest_kernel "$(lab_guest 'uname -r')"
-	[ "$b" = xvif ] && bench_info netback_version "$(/usr/sbin/xvif-netback --version 2>&1 | head -n1)"
+	[ -e "/sys/class/net/$BENCH_VIF" ] || lab_fail "round $rep: dom0 has no interface $BENCH_VIF for the guest's vif 0"
 	# Warm-up, not recorded: the first transfers after a create are slower.
 	lab_iperf_mbps -c 10.0.0.2 -t 2 >/dev/null
 	lab_iperf_mbps -c 10.0.0.2 -t 2 -R >/dev/null
-	for rep in $(seq 1 "$BENCH_REPS"); do
-		lab_log "rep $rep/$BENCH_REPS"
-		for p in 1 4; do for dir in to from; do bench_tcp "$rep" "$p" "$dir"; done; done
-		for dir in to from; do bench_udp "$rep" "$dir"; done
-		bench_ping "$rep"
-		bench_attach "$rep"
-	done
+	for p in 1 4; do for dir in to from; do bench_tcp "$rep" "$p" "$dir"; done; done
+	for dir in to from; do bench_udp "$rep" "$dir"; done
+	bench_ping "$rep"
+	bench_attach "$rep"
 	if [ "$b" = xvif ]; then
 		# shellcheck disable=SC2046
 		set -- $(bench_daemon_mem "$(lab_daemon_pid)")
-		bench_info daemon_rss_kib "$1"; bench_info daemon_and_workers_rss_kib "$2"
-		bench_info daemon_and_workers_pss_kib "$3"; bench_info daemon_processes "$4"
-		timeout 20 xvif-netback status > "$LAB_OUT/bench/$LAB_SCN-status.txt" 2>&1
-		lab_daemon_alive || lab_fail "xvif-netback died during the bench"
+		bench_rec daemon_rss_kib "$rep" "$1"; bench_rec daemon_and_workers_rss_kib "$rep" "$2"
+		bench_rec daemon_and_workers_pss_kib "$rep" "$3"; bench_rec daemon_processes "$rep" "$4"
+		timeout 20 xvif-netback status > "$LAB_OUT/bench/$LAB_SCN-status-$rep.txt" 2>&1
+		lab_daemon_alive || lab_fail "round $rep: xvif-netback died during the bench"
 	fi
 	lab_guest_down
-	[ -z "$BENCH_MISSING" ] || lab_fail "not every figure was measured: $BENCH_MISSING"
-	lab_pass "$BENCH_REPS repetitions"
+	[ -z "$BENCH_MISSING" ] || lab_fail "round $rep: not every figure was measured: $BENCH_MISSING"
+	lab_pass "round $rep"
 }

@@ -1,5 +1,5 @@
 # bench-xvif-xvif: make bench's phase for backend xvif x frontend xvif (see
-# bench-lib.sh; a make bench boot runs the four phases in a row).
+# bench-lib.sh; a make bench boot runs each phase once per round).
 # lab-timeout: 600
 . /lab/scenarios/bench-lib.sh
 bench_pair xvif xvif
