@@ -347,8 +347,8 @@ void nf_backend_changed(struct xenbus_device *dev, enum xenbus_state backend_sta
 		 * a new connection for when it comes back (nf_proto.h). */
 		if (nf_reoffer_after_close(backend_state, was,
 					   xenbus_read_unsigned(dev->otherend, "online", 0))) {
-			dev_info(&dev->dev, "backend %s went away: waiting for it to come back\n",
-				 dev->otherend);
+			dev_info_ratelimited(&dev->dev, "backend %s went away: waiting for it to come back\n",
+					     dev->otherend);
 			nf_set_state(nf, XenbusStateInitialising);
 		}
 		break;
