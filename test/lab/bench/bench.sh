@@ -93,9 +93,9 @@ for p in $all_pairs; do
 	fi
 done
 phases=$(echo $phases)
-# Three rounds, the second in reverse order: each phase measures once per
+# Three rounds (BENCH_ROUNDS), the second in reverse order: each phase measures once per
 # round, so a drift of the host's load over the boot falls on every pair.
-ROUNDS=3
+ROUNDS=${BENCH_ROUNDS:-3}
 rev=$(echo "$phases" | tr ' ' '\n' | tac | tr '\n' ' ')
 run_list=
 for r in $(seq 1 $ROUNDS); do
