@@ -90,8 +90,8 @@ pairs=$(echo $pairs)
 mkdir -p "$BUILD/lab" "$RESULTS" "$LAB_RUNS"
 ln -sfn "$RUN_ID" "$BUILD/lab/runs/latest"
 echo $$ > "$LAB_RUNS/pid"
-# Keep the 8 newest run directories, and any whose run.sh still runs.
-for old in $(ls -1d "$BUILD"/lab/runs/2*-* 2>/dev/null | head -n -8); do
+# Keep the 30 newest run directories, and any whose run.sh still runs.
+for old in $(ls -1d "$BUILD"/lab/runs/2*-* 2>/dev/null | head -n -30); do
 	p=$(cat "$old/pid" 2>/dev/null)
 	[ -n "$p" ] && kill -0 "$p" 2>/dev/null && continue
 	rm -rf "$old"

@@ -6,6 +6,40 @@
 
 LAB_LOCK=/tmp/xvif-lab.lock
 
+# The lock alone is not first-come: flock wakes an arbitrary waiter, so with
+# several engineers queueing a run could wait for hours. Each boot takes a
+# ticket (a file named by the time it asked, then the asking run's pid) and
+# waits until no older ticket of a live run is left; then it takes the lock.
+LAB_QUEUE=${LAB_QUEUE:-/tmp/xvif-lab.queue}
+LAB_QUEUE_LIMIT=${LAB_QUEUE_LIMIT:-10800}
+LAB_TICKET=
+lab_queue_enter() {
+	local t p ahead last=-1 waited=0
+	mkdir -p "$LAB_QUEUE" || { echo "lab: cannot create the lab queue $LAB_QUEUE" >&2; return 1; }
+	LAB_TICKET=$LAB_QUEUE/$(date +%s%N)-$$
+	: > "$LAB_TICKET"
+	while :; do
+		ahead=0
+		for t in "$LAB_QUEUE"/*-*; do
+			[ -e "$t" ] && [[ "$t" < "$LAB_TICKET" ]] || continue
+			p=${t##*-}
+			if kill -0 "$p" 2>/dev/null; then ahead=$((ahead + 1)); else rm -f "$t"; fi
+		done
+		[ "$ahead" = 0 ] && return 0
+		if [ "$ahead" != "$last" ]; then
+			echo "lab: in the lab queue ($LAB_QUEUE): $ahead run(s) ahead of this one, first come first served"
+			last=$ahead
+		fi
+		if [ "$waited" -ge "$LAB_QUEUE_LIMIT" ]; then
+			echo "lab: gave up after $waited s in the lab queue ($ahead run(s) still ahead; see $LAB_QUEUE, each file ends in the waiting run's pid)" >&2
+			lab_queue_leave
+			return 1
+		fi
+		sleep 5; waited=$((waited + 5))
+	done
+}
+lab_queue_leave() { [ -n "$LAB_TICKET" ] && rm -f "$LAB_TICKET"; LAB_TICKET=; }
+
 # lab_qemu DIR BACKEND FRONTEND SCENARIOS(+-joined) BENCH TIMEOUT
 # One QEMU run, under the machine-wide lab lock (held for this run only).
 # Writes DIR/console.log (each line prefixed with host seconds since QEMU's
@@ -26,6 +60,7 @@ lab_qemu() {
 	xenargs="dom0_mem=1024M,max:1024M dom0_max_vcpus=2 console=com1 com1=115200,8n1 console_timestamps=boot serial_tx_buffer=256K loglvl=info guest_loglvl=info"
 	# No commas here: QEMU splits -initrd on them.
 	dom0args="console=hvc0 earlyprintk=xen xvif_backend=$backend xvif_frontend=$frontend xvif_scenarios=$scns xvif_bench=$bench"
+	lab_queue_enter || return 1
 	if ! flock -n "$LAB_LOCK" true; then
 		echo "lab: waiting for $LAB_LOCK (another lab run holds QEMU; only one at a time on this machine)"
 	fi
@@ -77,6 +112,7 @@ lab_qemu() {
 		fi
 	done
 	wait "$pid"
+	lab_queue_leave
 	rc=$(cat "$dir/qemu.rc" 2>/dev/null)
 	[ -s "$dir/hang.txt" ] && rc=137
 	return "${rc:-1}"
