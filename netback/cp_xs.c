@@ -13,20 +13,6 @@
  * another writer raced us; a handful of tries is plenty in practice. */
 #define CP_XS_TXN_RETRIES 8
 
-int cp_xs_join(char *buf, const char *dir, const char *key)
-{
-	size_t a = strlen(dir), b = strlen(key);
-
-	if (a + 1 + b >= CP_XS_PATH_MAX) {
-		buf[0] = '\0';
-		return -1;
-	}
-	memcpy(buf, dir, a);
-	buf[a] = '/';
-	memcpy(buf + a + 1, key, b + 1);
-	return 0;
-}
-
 struct cp_xs {
 	struct xs_handle *h;
 };

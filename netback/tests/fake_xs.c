@@ -95,20 +95,6 @@ int cp_xs_fileno(struct cp_xs *xs)
 	return -1;
 }
 
-int cp_xs_join(char *buf, const char *dir, const char *key)
-{
-	size_t a = strlen(dir), b = strlen(key);
-
-	if (a + 1 + b >= CP_XS_PATH_MAX) {
-		buf[0] = '\0';
-		return -1;
-	}
-	memcpy(buf, dir, a);
-	buf[a] = '/';
-	memcpy(buf + a + 1, key, b + 1);
-	return 0;
-}
-
 /* Is @p equal to @dir or below it? */
 static bool under(const char *p, const char *dir)
 {
