@@ -26,6 +26,7 @@ pkgs=(
 	qemu-system-x86                     # runs Xen under TCG
 	busybox-static cpio                 # initramfs construction
 	iperf3 bridge-utils bc perl python3 # lab traffic, bridges, timing
+	socat                               # the lab's stand-in for systemd's notify socket (scenario systemd-notify)
 )
 
 missing=()

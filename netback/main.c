@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-daemon.h>
@@ -116,6 +117,61 @@ static void notify_status(struct cp_daemon *d)
 	sd_notifyf(0, "STATUS=%u vif%s, %u connected", n, n == 1 ? "" : "s", c);
 }
 
+/* The systemd watchdog (WatchdogSec= in the unit): the main loop sends
+ * WATCHDOG=1 every half period, so a daemon wedged in its loop (a stuck
+ * xenstore call, a livelock) is killed and restarted by systemd, and the
+ * restarted daemon adopts every vif. Off when systemd did not ask. */
+struct watchdog {
+	uint64_t half_ms; /* 0: off */
+	uint64_t last_ms;
+};
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void watchdog_init(struct watchdog *w)
+{
+	uint64_t usec = 0;
+
+	w->half_ms = 0;
+	if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0)
+		return;
+	w->half_ms = usec / 2000u ? usec / 2000u : 1;
+	w->last_ms = 0;
+	xvif_log(XVIF_LOG_INFO, "systemd watchdog: %llu ms, pinged every %llu ms", (unsigned long long)(usec / 1000u),
+		 (unsigned long long)w->half_ms);
+}
+
+/* poll()'s timeout: -1 (none) or what is left until the next ping is due. */
+static int watchdog_timeout(const struct watchdog *w)
+{
+	uint64_t now, due;
+
+	if (!w->half_ms)
+		return -1;
+	now = mono_ms();
+	due = w->last_ms + w->half_ms;
+	return due <= now ? 0 : (int)(due - now > 60000u ? 60000u : due - now);
+}
+
+static void watchdog_kick(struct watchdog *w)
+{
+	uint64_t now;
+
+	if (!w->half_ms)
+		return;
+	now = mono_ms();
+	if (now - w->last_ms < w->half_ms)
+		return;
+	w->last_ms = now;
+	sd_notify(0, "WATCHDOG=1");
+}
+
 static int own_domid(struct cp_xs *xs)
 {
 	char val[16];
@@ -135,6 +191,7 @@ static int run(const struct opts *o)
 	struct cp_xs *xs = NULL;
 	struct cp_dom *dom = NULL;
 	struct pollfd pfd[4];
+	struct watchdog wd;
 	sigset_t mask;
 	int lfd = -1, sfd = -1, rc = 1, more = 0;
 
@@ -188,6 +245,7 @@ static int run(const struct opts *o)
 		 XVIF_VERSION, d.be_root, d.caps.max_queues, o->socket, d.vif_dir,
 		 o->teardown_on_exit ? "close every vif" : "hand vifs over to the next daemon");
 	sd_notify(0, "READY=1\nSTATUS=serving backend/vif");
+	watchdog_init(&wd);
 
 	pfd[0] = (struct pollfd){ .fd = cp_xs_fileno(xs), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = lfd, .events = POLLIN };
@@ -195,7 +253,10 @@ static int run(const struct opts *o)
 	pfd[3] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	more = 1; /* the watches' first events may already be buffered */
 	for (;;) {
-		int n = poll(pfd, 4, more ? 0 : -1);
+		int n;
+
+		watchdog_kick(&wd);
+		n = poll(pfd, 4, more ? 0 : watchdog_timeout(&wd));
 
 		if (n < 0) {
 			if (errno == EINTR)
