@@ -27,123 +27,30 @@
 #include <cmocka.h>
 
 #include "cp_daemon.h"
+#include "cp_fixture.h"
 #include "cp_vif.h"
 #include "fake_xs.h"
 #include "status.h"
 #include "xenbus_states.h"
 
-#define BE "/local/domain/0/backend/vif/3/0"
-#define FE "/local/domain/3/device/vif/0"
-#define TEST_MAXQ 4u
-
-struct env {
-	struct cp_xs *xs;
-	struct cp_daemon d;
-	struct cp_dom *dom;
-	bool running;
-	char dir[64];
-};
-
-static void be_set(struct env *e, const char *key, const char *val)
+/* Connected with one event channel for both directions: adoption binds
+ * the same port for both (the split case is test_cp_vif.c's default). */
+static int setup(void **state)
 {
-	char p[CP_XS_PATH_MAX];
+	int rc = cp_env_setup(state);
 
-	snprintf(p, sizeof(p), BE "/%s", key);
-	fake_xs_set(e->xs, p, val);
+	((struct cp_env *)*state)->one_evtchn = true;
+	return rc;
 }
 
-static void fe_set(struct env *e, const char *key, const char *val)
-{
-	char p[CP_XS_PATH_MAX];
-
-	snprintf(p, sizeof(p), FE "/%s", key);
-	fake_xs_set(e->xs, p, val);
-}
-
-static const char *be_get(struct env *e, const char *key)
-{
-	char p[CP_XS_PATH_MAX];
-
-	snprintf(p, sizeof(p), BE "/%s", key);
-	return fake_xs_get(e->xs, p);
-}
-
-static unsigned int state_writes(struct env *e)
+static unsigned int state_writes(struct cp_env *e)
 {
 	const char *vals[64];
 
 	return fake_xs_history(e->xs, BE "/state", vals, 64);
 }
 
-static void pump(struct env *e)
-{
-	unsigned int passes = 0;
-	int rc;
-
-	do {
-		rc = cp_daemon_handle_xs(&e->d);
-		assert_true(rc >= 0);
-		assert_true(++passes < 1000);
-	} while (rc > 0 || fake_xs_pending(e->xs) > 0);
-}
-
-static void toolstack_add(struct env *e)
-{
-	be_set(e, "frontend", FE);
-	be_set(e, "frontend-id", "3");
-	be_set(e, "online", "1");
-	be_set(e, "state", "1");
-	be_set(e, "script", "/etc/xen/scripts/xvif-bridge");
-	be_set(e, "mac", "00:16:3e:00:00:03");
-	be_set(e, "bridge", "xenbr0");
-	be_set(e, "handle", "0");
-	be_set(e, "type", "vif");
-	be_set(e, "hotplug-status", "");
-	fe_set(e, "backend", BE);
-	fe_set(e, "backend-id", "0");
-	fe_set(e, "state", "1");
-	fe_set(e, "handle", "0");
-	fe_set(e, "mac", "00:16:3e:00:00:03");
-}
-
-static void toolstack_remove(struct env *e)
-{
-	fake_xs_del(e->xs, BE);
-	fake_xs_del(e->xs, FE);
-}
-
-static void frontend_connect(struct env *e)
-{
-	fe_set(e, "tx-ring-ref", "8");
-	fe_set(e, "rx-ring-ref", "9");
-	fe_set(e, "event-channel", "20");
-	fe_set(e, "request-rx-copy", "1");
-	fe_set(e, "feature-rx-notify", "1");
-	fe_set(e, "feature-sg", "1");
-	fe_set(e, "state", "4");
-}
-
-static void daemon_start(struct env *e)
-{
-	char err[128];
-
-	assert_false(e->running);
-	assert_int_equal(cp_daemon_init(&e->d, e->xs, e->dom, 0, 0, err, sizeof(err)), 0);
-	e->d.caps.max_queues = TEST_MAXQ;
-	snprintf(e->d.vif_dir, sizeof(e->d.vif_dir), "%s", e->dir);
-	e->running = true;
-}
-
-/* SIGTERM without --teardown-on-exit; a SIGKILL leaves the same. */
-static void daemon_handover(struct env *e)
-{
-	assert_true(e->running);
-	cp_daemon_handover(&e->d);
-	cp_daemon_fini(&e->d);
-	e->running = false;
-}
-
-static bool record_exists(struct env *e, const char *name)
+static bool record_exists(struct cp_env *e, const char *name)
 {
 	char p[128];
 	struct stat st;
@@ -152,57 +59,21 @@ static bool record_exists(struct env *e, const char *name)
 	return stat(p, &st) == 0;
 }
 
-static int setup(void **state)
+/* The guest's netfront connects (one queue). */
+static void frontend_connect(struct cp_env *e)
 {
-	struct env *e = calloc(1, sizeof(*e));
-
-	fake_xs_dp_reset();
-	fake_xs_tap_reset();
-	fake_xs_dom_reset();
-	xvif_log_set_level(XVIF_LOG_ERR);
-	e->xs = fake_xs_new();
-	e->dom = cp_dom_open();
-	snprintf(e->dir, sizeof(e->dir), "/tmp/xvif-cp-restart.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	daemon_start(e);
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-	char cmd[96];
-
-	if (e->running)
-		cp_daemon_fini(&e->d);
-	fake_xs_free(e->xs);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
-	assert_int_equal(fake_xs_dp.live, 0);
-	return 0;
-}
-
-static void bring_up(struct env *e)
-{
-	toolstack_add(e);
-	pump(e);
-	assert_string_equal(be_get(e, "state"), "2");
-	be_set(e, "hotplug-status", "connected");
-	frontend_connect(e);
-	pump(e);
-	assert_string_equal(be_get(e, "state"), "4");
+	frontend_keys(e, 1);
+	fe_set(e, "state", "4");
 }
 
 /* ---- tests ---- */
 
 static void tap_persistent_and_recorded(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
-	bring_up(e);
+	bring_up(e, 1);
 	t = fake_xs_tap_find("xvif3.0");
 	assert_true(t->exists);
 	assert_true(t->persist);
@@ -217,12 +88,12 @@ static void tap_persistent_and_recorded(void **state)
 
 static void restart_adopts_connected(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 	int ifindex;
 	unsigned int writes;
 
-	bring_up(e);
+	bring_up(e, 1);
 	t = fake_xs_tap_find("xvif3.0");
 	ifindex = t->ifindex;
 	assert_false(fake_xs_dp.last_cfg.adopt);
@@ -245,6 +116,7 @@ static void restart_adopts_connected(void **state)
 	assert_true(fake_xs_dp.last_cfg.adopt);
 	assert_int_equal(fake_xs_dp.last_cfg.fe.queue[0].tx_ring_ref, 8);
 	assert_int_equal(fake_xs_dp.last_cfg.fe.queue[0].evtchn_tx, 20);
+	assert_int_equal(fake_xs_dp.last_cfg.fe.queue[0].evtchn_rx, 20); /* one channel */
 	assert_int_equal(t->attaches, 1);
 	assert_int_equal(t->ifindex, ifindex);
 	assert_true(t->carrier);
@@ -273,9 +145,9 @@ static void restart_adopts_connected(void **state)
 
 static void restart_twice(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
-	bring_up(e);
+	bring_up(e, 1);
 	daemon_handover(e);
 	daemon_start(e);
 	pump(e);
@@ -292,12 +164,12 @@ static void restart_twice(void **state)
  * made, and the rings are still adopted. */
 static void restart_tap_gone(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	struct xvif_tap t = { .nfds = 0 };
 	char err[128];
 	const struct fake_xs_tap_if *f;
 
-	bring_up(e);
+	bring_up(e, 1);
 	daemon_handover(e);
 	f = fake_xs_tap_find("xvif3.0");
 	assert_int_equal(xvif_tap_attach(&t, "xvif3.0", f->ifindex, err, sizeof(err)), 0);
@@ -318,11 +190,11 @@ static void restart_tap_gone(void **state)
  * ifindex): never adopted; the vif fails as for any name clash. */
 static void record_not_ours(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	struct xvif_tap other;
 	char err[128];
 
-	bring_up(e);
+	bring_up(e, 1);
 	daemon_handover(e);
 	/* Someone removes ours and makes their own of that name. */
 	{
@@ -348,10 +220,10 @@ static void record_not_ours(void **state)
  * gone when the new daemon starts. The interface must not leak. */
 static void orphan_tap_removed(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
-	bring_up(e);
+	bring_up(e, 1);
 	t = fake_xs_tap_find("xvif3.0");
 	daemon_handover(e);
 	toolstack_remove(e);
@@ -371,7 +243,7 @@ static void orphan_tap_removed(void **state)
  * script and the frontend were done: the next daemon carries on. */
 static void restart_mid_handshake(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 	const char *vals[16];
 	unsigned int n, i;
@@ -404,7 +276,7 @@ static void restart_mid_handshake(void **state)
  * for it; the next daemon does the setup as for a new device. */
 static void restart_before_initwait(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	daemon_handover(e);
 	toolstack_add(e);
@@ -422,10 +294,10 @@ static void restart_before_initwait(void **state)
  * with the directory. */
 static void restart_frontend_closing(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
-	bring_up(e);
+	bring_up(e, 1);
 	t = fake_xs_tap_find("xvif3.0");
 	daemon_handover(e);
 	fe_set(e, "state", "5");
@@ -449,10 +321,10 @@ static void restart_frontend_closing(void **state)
  * though this daemon never attached it. */
 static void restart_backend_closed_dir_removed(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
-	bring_up(e);
+	bring_up(e, 1);
 	t = fake_xs_tap_find("xvif3.0");
 	fe_set(e, "state", "6");
 	pump(e);
@@ -469,10 +341,10 @@ static void restart_backend_closed_dir_removed(void **state)
 /* --teardown-on-exit: every vif Closed, interfaces and records removed. */
 static void teardown_on_exit(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
-	bring_up(e);
+	bring_up(e, 1);
 	t = fake_xs_tap_find("xvif3.0");
 	cp_daemon_shutdown(&e->d);
 	assert_string_equal(be_get(e, "state"), "6");
@@ -485,7 +357,7 @@ static void teardown_on_exit(void **state)
  * in mid-write is removed. */
 static void bad_records(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	char p[128];
 	FILE *f;
 
@@ -498,7 +370,7 @@ static void bad_records(void **state)
 	f = fopen(p, "w");
 	assert_non_null(f);
 	fclose(f);
-	bring_up(e);
+	bring_up(e, 1);
 	assert_int_equal(fake_xs_tap_find("xvif3.0")->attaches, 0);
 	assert_true(record_exists(e, "3.0"));        /* rewritten for the new TAP */
 	assert_false(record_exists(e, "4.0.tmp"));
@@ -547,18 +419,18 @@ static void stale_worker_killed(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(tap_persistent_and_recorded, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_adopts_connected, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_twice, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_tap_gone, setup, teardown),
-		cmocka_unit_test_setup_teardown(record_not_ours, setup, teardown),
-		cmocka_unit_test_setup_teardown(orphan_tap_removed, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_mid_handshake, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_before_initwait, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_frontend_closing, setup, teardown),
-		cmocka_unit_test_setup_teardown(restart_backend_closed_dir_removed, setup, teardown),
-		cmocka_unit_test_setup_teardown(teardown_on_exit, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_records, setup, teardown),
+		cmocka_unit_test_setup_teardown(tap_persistent_and_recorded, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_adopts_connected, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_twice, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_tap_gone, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(record_not_ours, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(orphan_tap_removed, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_mid_handshake, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_before_initwait, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_frontend_closing, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(restart_backend_closed_dir_removed, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(teardown_on_exit, setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(bad_records, setup, cp_env_teardown),
 		cmocka_unit_test(stale_worker_killed),
 	};
 

@@ -20,172 +20,14 @@
 #include <cmocka.h>
 
 #include "cp_daemon.h"
+#include "cp_fixture.h"
 #include "cp_vif.h"
 #include "fake_xs.h"
 #include "status.h"
 #include "xenbus_states.h"
 
-#define BE "/local/domain/0/backend/vif/3/0"
-#define FE "/local/domain/3/device/vif/0"
-#define TEST_MAXQ 4u
-
-struct env {
-	struct cp_xs *xs;
-	struct cp_daemon d;
-	struct cp_dom *dom;
-	char dir[64];                   /* TAP records (d.vif_dir), per test */
-};
-
-static void be_set(struct env *e, const char *key, const char *val)
-{
-	char p[CP_XS_PATH_MAX];
-
-	snprintf(p, sizeof(p), BE "/%s", key);
-	fake_xs_set(e->xs, p, val);
-}
-
-static void fe_set(struct env *e, const char *key, const char *val)
-{
-	char p[CP_XS_PATH_MAX];
-
-	snprintf(p, sizeof(p), FE "/%s", key);
-	fake_xs_set(e->xs, p, val);
-}
-
-static const char *be_get(struct env *e, const char *key)
-{
-	char p[CP_XS_PATH_MAX];
-
-	snprintf(p, sizeof(p), BE "/%s", key);
-	return fake_xs_get(e->xs, p);
-}
-
-/* Run the loop's xenstore step until every event is handled. */
-/* Run the loop's xenstore step until no event is pending: as the real loop
- * does, since our own writes during a pass queue new events (which make
- * xs_fileno readable again). A reconcile that keeps writing would never
- * settle: the cap catches that. */
-static void pump(struct env *e)
-{
-	unsigned int passes = 0;
-	int rc;
-
-	do {
-		rc = cp_daemon_handle_xs(&e->d);
-		assert_true(rc >= 0);
-		assert_true(++passes < 1000);
-	} while (rc > 0 || fake_xs_pending(e->xs) > 0);
-}
-
-/* What libxl writes for `vif = ['mac=00:16:3e:00:00:03,bridge=xenbr0']`. */
-static void toolstack_add(struct env *e)
-{
-	be_set(e, "frontend", FE);
-	be_set(e, "frontend-id", "3");
-	be_set(e, "online", "1");
-	be_set(e, "state", "1");
-	be_set(e, "script", "/etc/xen/scripts/xvif-bridge");
-	be_set(e, "mac", "00:16:3e:00:00:03");
-	be_set(e, "bridge", "xenbr0");
-	be_set(e, "handle", "0");
-	be_set(e, "type", "vif");
-	be_set(e, "hotplug-status", "");
-	fe_set(e, "backend", BE);
-	fe_set(e, "backend-id", "0");
-	fe_set(e, "state", "1");
-	fe_set(e, "handle", "0");
-	fe_set(e, "mac", "00:16:3e:00:00:03");
-}
-
-/* What Linux xen-netfront writes for @nq queues, then state Connected. */
-static void frontend_keys(struct env *e, unsigned int nq)
-{
-	char k[64], v[16];
-	unsigned int q;
-
-	for (q = 0; q < nq; q++) {
-		const char *pre = "";
-		char dir[16];
-
-		if (nq > 1) {
-			snprintf(dir, sizeof(dir), "queue-%u/", q);
-			pre = dir;
-		}
-		snprintf(k, sizeof(k), "%stx-ring-ref", pre);
-		snprintf(v, sizeof(v), "%u", 8 + 2 * q);
-		fe_set(e, k, v);
-		snprintf(k, sizeof(k), "%srx-ring-ref", pre);
-		snprintf(v, sizeof(v), "%u", 9 + 2 * q);
-		fe_set(e, k, v);
-		snprintf(k, sizeof(k), "%sevent-channel-tx", pre);
-		snprintf(v, sizeof(v), "%u", 20 + 2 * q);
-		fe_set(e, k, v);
-		snprintf(k, sizeof(k), "%sevent-channel-rx", pre);
-		snprintf(v, sizeof(v), "%u", 21 + 2 * q);
-		fe_set(e, k, v);
-	}
-	if (nq > 1) {
-		snprintf(v, sizeof(v), "%u", nq);
-		fe_set(e, "multi-queue-num-queues", v);
-	}
-	fe_set(e, "request-rx-copy", "1");
-	fe_set(e, "feature-rx-notify", "1");
-	fe_set(e, "feature-sg", "1");
-	fe_set(e, "feature-gso-tcpv4", "1");
-	fe_set(e, "feature-gso-tcpv6", "1");
-	fe_set(e, "feature-ipv6-csum-offload", "1");
-}
-
-static int setup(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-	char err[128];
-
-	fake_xs_dp_reset();
-	fake_xs_tap_reset();
-	fake_xs_dom_reset();
-	xvif_log_set_level(XVIF_LOG_ERR);
-	e->xs = fake_xs_new();
-	e->dom = cp_dom_open();
-	snprintf(e->dir, sizeof(e->dir), "/tmp/xvif-cp-vif.XXXXXX");
-	assert_non_null(mkdtemp(e->dir));
-	assert_int_equal(cp_daemon_init(&e->d, e->xs, e->dom, 0, 0, err, sizeof(err)), 0);
-	e->d.caps.max_queues = TEST_MAXQ; /* independent of this machine's CPUs */
-	snprintf(e->d.vif_dir, sizeof(e->d.vif_dir), "%s", e->dir);
-	*state = e;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct env *e = *state;
-
-	char cmd[96];
-
-	cp_daemon_fini(&e->d);
-	fake_xs_free(e->xs);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", e->dir);
-	assert_int_equal(system(cmd), 0);
-	free(e);
-	assert_int_equal(fake_xs_dp.live, 0);
-	return 0;
-}
-
-/* Device added, hotplug ran, frontend connected with @nq queues. */
-static void bring_up(struct env *e, unsigned int nq)
-{
-	toolstack_add(e);
-	pump(e);
-	assert_string_equal(be_get(e, "state"), "2");
-	be_set(e, "hotplug-status", "connected");
-	frontend_keys(e, nq);
-	fe_set(e, "state", "4");
-	pump(e);
-	assert_string_equal(be_get(e, "state"), "4");
-}
-
 /* Every state we wrote was a legal backend move from the one before. */
-static void assert_state_history_legal(struct env *e)
+static void assert_state_history_legal(struct cp_env *e)
 {
 	const char *vals[4096];
 	unsigned int n = fake_xs_history(e->xs, BE "/state", vals, 4096), i, from, to;
@@ -204,7 +46,7 @@ static void assert_state_history_legal(struct env *e)
 
 static void new_device_initwait_advertised(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
 	toolstack_add(e);
@@ -235,7 +77,7 @@ static void new_device_initwait_advertised(void **state)
 
 static void connect_waits_for_hotplug(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 	const struct xvif_dp_vif_cfg *c = &fake_xs_dp.last_cfg;
 
@@ -280,7 +122,7 @@ static void connect_waits_for_hotplug(void **state)
 
 static void connect_hotplug_first(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	toolstack_add(e);
 	pump(e);
@@ -297,7 +139,7 @@ static void connect_hotplug_first(void **state)
 }
 
 /* A frontend error: `error` node names vif and key, Closed, no data path. */
-static void check_fe_error(struct env *e, const char *want)
+static void check_fe_error(struct cp_env *e, const char *want)
 {
 	const struct fake_xs_tap_if *t;
 
@@ -312,7 +154,7 @@ static void check_fe_error(struct env *e, const char *want)
 	assert_state_history_legal(e);
 }
 
-static void prepare_fe(struct env *e, unsigned int nq)
+static void prepare_fe(struct cp_env *e, unsigned int nq)
 {
 	toolstack_add(e);
 	pump(e);
@@ -322,7 +164,7 @@ static void prepare_fe(struct env *e, unsigned int nq)
 
 static void fe_num_queues_zero(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	prepare_fe(e, 2);
 	fe_set(e, "multi-queue-num-queues", "0");
@@ -332,7 +174,7 @@ static void fe_num_queues_zero(void **state)
 
 static void fe_num_queues_above_max(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	prepare_fe(e, 2);
 	fe_set(e, "multi-queue-num-queues", "5");
@@ -342,7 +184,7 @@ static void fe_num_queues_above_max(void **state)
 
 static void fe_missing_ring_ref(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	prepare_fe(e, 2);
 	fake_xs_del(e->xs, FE "/queue-1/tx-ring-ref");
@@ -352,7 +194,7 @@ static void fe_missing_ring_ref(void **state)
 
 static void fe_ring_ref_not_a_number(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	prepare_fe(e, 1);
 	fe_set(e, "tx-ring-ref", "8x");
@@ -362,7 +204,7 @@ static void fe_ring_ref_not_a_number(void **state)
 
 static void fe_value_too_long(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	char big[4000];
 
 	memset(big, '7', sizeof(big) - 1);
@@ -375,7 +217,7 @@ static void fe_value_too_long(void **state)
 
 static void bad_mac_fails_device(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	toolstack_add(e);
 	be_set(e, "mac", "01:16:3e:00:00:03"); /* multicast */
@@ -393,7 +235,7 @@ static void bad_mac_fails_device(void **state)
 
 static void dp_start_failure(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	prepare_fe(e, 1);
 	fake_xs_dp.fail_start = -22;
@@ -406,7 +248,7 @@ static void dp_start_failure(void **state)
 
 static void reconnect_after_frontend_closed(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	const struct fake_xs_tap_if *t;
 
 	bring_up(e, 2);
@@ -441,7 +283,7 @@ static void reconnect_after_frontend_closed(void **state)
 
 static void reconnect_after_error(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	prepare_fe(e, 2);
 	fe_set(e, "multi-queue-num-queues", "0");
@@ -465,7 +307,7 @@ static void reconnect_after_error(void **state)
 
 static void online_zero_teardown(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	unsigned int nstate;
 	const char *vals[64];
 
@@ -490,7 +332,7 @@ static void online_zero_teardown(void **state)
 
 static void directory_removed_while_connected(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	bring_up(e, 2);
 	fake_xs_del(e->xs, BE);
@@ -503,7 +345,7 @@ static void directory_removed_while_connected(void **state)
 
 static void domain_death(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	bring_up(e, 1);
 	fake_xs_dom_kill(3);
@@ -516,7 +358,7 @@ static void domain_death(void **state)
 
 static void rate_live(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	toolstack_add(e);
 	be_set(e, "rate", "125000,50000");
@@ -551,7 +393,7 @@ static void rate_live(void **state)
  * holding rtnl). The data path is never restarted. */
 static void xdp_reconfigure(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	bring_up(e, 1);
 	assert_string_equal(be_get(e, "state"), "4");
@@ -590,7 +432,7 @@ static void xdp_reconfigure(void **state)
 
 static void broken_queue_closes(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	bring_up(e, 2);
 	fake_xs_dp_break(fake_xs_dp.last, 1, "tx: req_prod 700 ahead of rsp 0 (ring 256)");
@@ -611,7 +453,7 @@ static void broken_queue_closes(void **state)
 /* The frontend jumps about, with the loop running between each move. */
 static void state_flapping_stepwise(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	static const char *const moves[] = { "6", "1", "4", "5", "4", "1", "3", "6", "9", "x", "", "0",
 					     "1", "4", "2", "7", "6", "4", "1", "4", "6", "1", "4" };
 	unsigned int round, i;
@@ -643,7 +485,7 @@ static void state_flapping_stepwise(void **state)
  * Connected: close, then serve again. */
 static void flap_coalesced_reconnect(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	bring_up(e, 1);
 	fe_set(e, "state", "5");
@@ -661,7 +503,7 @@ static void flap_coalesced_reconnect(void **state)
 
 static void watch_flood_coalesced(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	uint64_t reconciles, events;
 	unsigned int i, passes = 0;
 	char key[32];
@@ -694,7 +536,7 @@ static void watch_flood_coalesced(void **state)
 
 static void frontend_path_hostile(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	toolstack_add(e);
 	be_set(e, "frontend", "/local/domain/0/backend/vif/3/0");
@@ -705,7 +547,7 @@ static void frontend_path_hostile(void **state)
 
 static void vifname_used_for_tap(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	toolstack_add(e);
 	be_set(e, "vifname", "web0");
@@ -718,7 +560,7 @@ static void vifname_used_for_tap(void **state)
 
 static void vifname_invalid_fails(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	toolstack_add(e);
 	be_set(e, "vifname", "bad/name");
@@ -731,7 +573,7 @@ static void vifname_invalid_fails(void **state)
 
 static void tap_name_taken(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	struct xvif_tap other;
 	char err[128];
 
@@ -746,7 +588,7 @@ static void tap_name_taken(void **state)
 
 static void two_vifs_independent(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 
 	bring_up(e, 1);
 	fake_xs_set(e->xs, "/local/domain/0/backend/vif/3/1/frontend", "/local/domain/3/device/vif/1");
@@ -767,7 +609,7 @@ static void two_vifs_independent(void **state)
 
 static void status_document(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	struct json_object *doc, *vifs, *v, *q, *o, *qs;
 	char *text = NULL;
 	size_t len = 0;
@@ -809,7 +651,7 @@ static void status_document(void **state)
 
 static void status_socket_roundtrip(void **state)
 {
-	struct env *e = *state;
+	struct cp_env *e = *state;
 	char path[64], out[64], err[256], buf[8192];
 	struct pollfd pfd;
 	int lfd, st = -1, i;
@@ -868,34 +710,34 @@ static void status_socket_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(new_device_initwait_advertised, setup, teardown),
-		cmocka_unit_test_setup_teardown(connect_waits_for_hotplug, setup, teardown),
-		cmocka_unit_test_setup_teardown(connect_hotplug_first, setup, teardown),
-		cmocka_unit_test_setup_teardown(fe_num_queues_zero, setup, teardown),
-		cmocka_unit_test_setup_teardown(fe_num_queues_above_max, setup, teardown),
-		cmocka_unit_test_setup_teardown(fe_missing_ring_ref, setup, teardown),
-		cmocka_unit_test_setup_teardown(fe_ring_ref_not_a_number, setup, teardown),
-		cmocka_unit_test_setup_teardown(fe_value_too_long, setup, teardown),
-		cmocka_unit_test_setup_teardown(bad_mac_fails_device, setup, teardown),
-		cmocka_unit_test_setup_teardown(dp_start_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(reconnect_after_frontend_closed, setup, teardown),
-		cmocka_unit_test_setup_teardown(reconnect_after_error, setup, teardown),
-		cmocka_unit_test_setup_teardown(online_zero_teardown, setup, teardown),
-		cmocka_unit_test_setup_teardown(directory_removed_while_connected, setup, teardown),
-		cmocka_unit_test_setup_teardown(domain_death, setup, teardown),
-		cmocka_unit_test_setup_teardown(rate_live, setup, teardown),
-		cmocka_unit_test_setup_teardown(xdp_reconfigure, setup, teardown),
-		cmocka_unit_test_setup_teardown(broken_queue_closes, setup, teardown),
-		cmocka_unit_test_setup_teardown(state_flapping_stepwise, setup, teardown),
-		cmocka_unit_test_setup_teardown(flap_coalesced_reconnect, setup, teardown),
-		cmocka_unit_test_setup_teardown(watch_flood_coalesced, setup, teardown),
-		cmocka_unit_test_setup_teardown(frontend_path_hostile, setup, teardown),
-		cmocka_unit_test_setup_teardown(vifname_used_for_tap, setup, teardown),
-		cmocka_unit_test_setup_teardown(vifname_invalid_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(tap_name_taken, setup, teardown),
-		cmocka_unit_test_setup_teardown(two_vifs_independent, setup, teardown),
-		cmocka_unit_test_setup_teardown(status_document, setup, teardown),
-		cmocka_unit_test_setup_teardown(status_socket_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(new_device_initwait_advertised, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(connect_waits_for_hotplug, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(connect_hotplug_first, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(fe_num_queues_zero, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(fe_num_queues_above_max, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(fe_missing_ring_ref, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(fe_ring_ref_not_a_number, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(fe_value_too_long, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(bad_mac_fails_device, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(dp_start_failure, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(reconnect_after_frontend_closed, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(reconnect_after_error, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(online_zero_teardown, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(directory_removed_while_connected, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(domain_death, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(rate_live, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(xdp_reconfigure, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(broken_queue_closes, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(state_flapping_stepwise, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(flap_coalesced_reconnect, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(watch_flood_coalesced, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(frontend_path_hostile, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(vifname_used_for_tap, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(vifname_invalid_fails, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(tap_name_taken, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(two_vifs_independent, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(status_document, cp_env_setup, cp_env_teardown),
+		cmocka_unit_test_setup_teardown(status_socket_roundtrip, cp_env_setup, cp_env_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
