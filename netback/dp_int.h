@@ -172,7 +172,6 @@ struct xvif_dp_queue {
 	struct xvif_rx_fifo rxq;    /* worker-private */
 	struct xvif_rx_fifo inbox;  /* packets steered here by other queues */
 	pthread_mutex_t inbox_lock; /* guards inbox against the steering queues */
-	uint8_t *tap_buf;           /* one TAP message */
 	struct xvif_dp_rx_item *rx_items;
 	bool rx_need_event;         /* req_event set: the head packet waits for guest buffers */
 	struct xvif_rx_pool rx_pool;

@@ -166,16 +166,17 @@ static void tx_finish(struct xvif_dp_queue *q, unsigned int nitems)
 		int16_t status = it->status;
 
 		if (it->deliver) {
-			bool ok = true;
+			const xvif_gcopy_seg_t *bad = NULL;
 
-			for (j = 0; j < it->seg_n; j++)
+			/* The first failed segment names the gref and status. */
+			for (j = 0; j < it->seg_n && !bad; j++)
 				if (q->segs[it->seg_first + j].status != GNTST_okay)
-					ok = false;
-			if (!ok) {
+					bad = &q->segs[it->seg_first + j];
+			if (bad) {
 				xvif_cnt_add(&q->cnt, XVIF_DPC_TX_GNT_ERR, 1);
 				xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
 						     "%s: TX grant copy failed (gref %u, status %d): packet dropped",
-						     q->name, it->pkt.seg[0].gref, q->segs[it->seg_first].status);
+						     q->name, bad->source.foreign.ref, bad->status);
 				status = XEN_NETIF_RSP_ERROR;
 			} else {
 				status = tx_deliver(q, it);

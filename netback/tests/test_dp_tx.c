@@ -8,8 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "fake_front.h"
@@ -534,6 +536,50 @@ static void both_ways_one_copy_one_notify(void **state)
 	}
 }
 
+/* A packet whose third slot's grant was revoked: dropped with an error
+ * response, and the log line names that slot's gref (not the first). */
+static void tx_grant_error_names_failing_gref(void **state)
+{
+	struct ff *ff = *state;
+	struct ff_tx t = { .nslots = 3 };
+	char path[] = "/tmp/xvif-dp-tx-log-XXXXXX", buf[1024], want[96], other[96];
+	int fd = mkstemp(path), saved = dup(2);
+	xvif_tx_rsp_t rsp[8];
+	uint32_t first, bad;
+	unsigned int used, n, i;
+	ssize_t len;
+
+	assert_true(fd >= 0 && saved >= 0);
+	ff_frame(frame, 3000, 4, XVIF_IPPROTO_UDP, 7);
+	used = ff_tx_queue(ff, 0, frame, 3000, &t);
+	assert_int_equal(used, 3);
+	first = RING_GET_REQUEST(&ff->q[0].tx, ff->q[0].tx.req_prod_pvt - 3)->gref;
+	bad = RING_GET_REQUEST(&ff->q[0].tx, ff->q[0].tx.req_prod_pvt - 1)->gref;
+	assert_int_not_equal(first, bad);
+	fake_gnt_set(&ff->fx, bad, FAKE_GNT_REVOKED);
+	ff_tx_push(ff, 0);
+	xvif_log_set_journal(0);
+	dup2(fd, 2);
+	ff_run(ff, 0, 8);
+	dup2(saved, 2);
+	close(saved);
+	n = ff_tx_rsp(ff, 0, rsp, 8);
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++)
+		assert_int_equal(rsp[i].status, XEN_NETIF_RSP_ERROR);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_GNT_ERR), 1);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 0);
+	len = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(len > 0);
+	buf[len] = '\0';
+	snprintf(want, sizeof(want), "TX grant copy failed (gref %u,", bad);
+	snprintf(other, sizeof(other), "(gref %u,", first);
+	assert_non_null(strstr(buf, want));
+	assert_null(strstr(buf, other));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -552,6 +598,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tx_ring_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_push_at_packet_boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_fatal_push_at_packet_boundary, setup, teardown),
+		cmocka_unit_test_setup_teardown(tx_grant_error_names_failing_gref, setup, teardown),
 		cmocka_unit_test(both_ways_one_copy_one_notify),
 	};
 
