@@ -5,11 +5,19 @@ usage: report.py --run DIR --run-id ID --status TEXT --phases "bench-a bench-b" 
        report.py --show JSON        (print the table of a saved report)
 
 DIR is the bench boot's directory: out/bench/bench-<pair>.tsv (raw values,
-FIGURE<TAB>ROUND<TAB>VALUE, and info<TAB>KEY<TAB>VALUE lines), out/results.txt
+FIGURE<TAB>ROUND<TAB>VALUE, info<TAB>KEY<TAB>VALUE lines, and
+flag<TAB>FIGURE<TAB>ROUND<TAB>WHY lines: that round's value of FIGURE is not a
+measurement, e.g. the vif closed during it), out/results.txt
 (each phase's verdict, one a round), out/logs/xl-info.txt, machine.txt (key=value lines
 from the host), left-out.txt (PAIR<TAB>why), hang.txt. Writes
 OUTDIR/lab-<ID>.json, OUTDIR/lab-<ID>.txt (the table) and copies both to
 lab-latest.*. Never fails on missing figures: they show as "-" with why.
+
+Left out of a median (JSON: the figure's "left_out", each with round, value
+and why; table: the cell is marked "*" and a line below names it): a value
+bench-lib.sh flagged, and a dom0 CPU-per-GB value whose TCP run moved no data
+(0 Mbit/s in the same round: its bytes came from a vif that closed or
+stalled, the quotient is meaningless).
 """
 import argparse
 import datetime
@@ -64,20 +72,58 @@ def read_kv(path, sep="="):
 
 
 def read_raw(path):
-    values, info = {}, {}
+    """values: FIGURE -> [(round, value)] in file order; info: KEY -> value;
+    flags: (FIGURE, round) -> why."""
+    values, info, flags = {}, {}, {}
     if os.path.exists(path):
         for line in open(path, errors="replace"):
             parts = line.rstrip("\n").split("\t")
+            if parts[0] == "flag" and len(parts) >= 4:
+                flags[(parts[1], parts[2])] = "\t".join(parts[3:]).strip() or "flagged by the bench"
+                continue
             if len(parts) != 3:
                 continue
             if parts[0] == "info":
                 info[parts[1]] = num(parts[2])
             else:
                 try:
-                    values.setdefault(parts[0], []).append(float(parts[2]))
+                    values.setdefault(parts[0], []).append((parts[1], float(parts[2])))
                 except ValueError:
                     pass
-    return values, info
+    return values, info, flags
+
+
+CPU_SUFFIX = "_cpu_s_per_gb"
+
+
+def why_left_out(key, rnd, values, flags):
+    """Why round RND's value of KEY is no measurement (None: it is one)."""
+    if (key, rnd) in flags:
+        return flags[(key, rnd)]
+    if key.endswith(CPU_SUFFIX):
+        tput = key[:-len(CPU_SUFFIX)] + "_mbps"
+        moved = [v for r, v in values.get(tput, []) if r == rnd]
+        if moved and max(moved) <= 0:
+            return ("its TCP run moved no data (%s 0 Mbit/s in round %s): the vif closed or "
+                    "stalled during it, CPU per GB is meaningless" % (tput, rnd))
+    return None
+
+
+def split_figure(key, values, flags):
+    """The figure's JSON entry: median of the kept values, the left-out ones."""
+    kept, left = [], []
+    for rnd, v in values.get(key, []):
+        why = why_left_out(key, rnd, values, flags)
+        if why:
+            left.append({"round": num(rnd), "value": v, "why": why})
+        else:
+            kept.append((rnd, v))
+    vs = [v for _, v in kept]
+    f = {"median": statistics.median(vs) if vs else None, "values": vs,
+         "rounds": [num(r) for r, _ in kept]}
+    if left:
+        f["left_out"] = left
+    return f
 
 
 def read_verdicts(path):
@@ -115,18 +161,26 @@ def table(rep):
     lines = []
     lines.append("%-28s %-7s" % ("figure (median of %d)" % rep["params"]["reps"], "unit")
                  + "".join("%-20s" % p for p in pairs))
+    notes = []
     for key, label, unit, better in FIGURES:
         cells = []
         for p in pairs:
             f = rep["pairs"][p]["figures"].get(key)
             if not f or f.get("median") is None:
-                cells.append("-")
+                c = "-"
             elif p == BASE or f.get("ratio") is None:
-                cells.append(fmt(f["median"]))
+                c = fmt(f["median"])
             else:
-                cells.append("%s (%.2f)" % (fmt(f["median"]), f["ratio"]))
+                c = "%s (%.2f)" % (fmt(f["median"]), f["ratio"])
+            for lo in (f or {}).get("left_out", []):
+                notes.append("* %s, %s: round %s (%s %s) left out: %s"
+                             % (p, label, lo["round"], fmt(lo["value"]), unit, lo["why"]))
+            if (f or {}).get("left_out"):
+                c += " *"
+            cells.append(c)
         lines.append("%-28s %-7s" % (label, unit) + "".join("%-20s" % c for c in cells))
     lines.append("(x.xx) = median / kernel-stock's median; ping, attach and CPU rows: lower is better")
+    lines.extend(notes)
     for p in pairs:
         st = rep["pairs"][p]
         if st["status"] != "PASS":
@@ -172,7 +226,7 @@ def build(args):
         rep["hang"] = hang
     for ph in phases:
         pair = ph[len("bench-"):]
-        values, info = read_raw(os.path.join(out, "bench", ph + ".tsv"))
+        values, info, flags = read_raw(os.path.join(out, "bench", ph + ".tsv"))
         status, reason, done = verdicts.get(ph, ("FAIL", "", 0))
         if done < args.rounds:
             status = "FAIL"
@@ -180,8 +234,7 @@ def build(args):
                 done, args.rounds, hang or "the run stopped before")) if x)
         figs = {}
         for key in [f[0] for f in FIGURES] + [e[0] for e in EXTRA]:
-            vs = values.get(key, [])
-            figs[key] = {"median": statistics.median(vs) if vs else None, "values": vs}
+            figs[key] = split_figure(key, values, flags)
         rep["pairs"][pair] = {"status": status, "reason": reason, "info": info, "figures": figs}
     for d in rep["pairs"].values():
         for k, pk in (("iperf_seconds", "iperf_seconds"), ("pings", "pings")):

@@ -31,6 +31,12 @@ bench_rec() { # FIGURE REP VALUE
 	echo "[$(lab_now)] bench $1 rep $2 = $3"
 }
 bench_info() { printf 'info\t%s\t%s\n' "$1" "$2" >> "$BENCH_RAW"; }
+# bench_flag FIGURE REP WHY: that value is no measurement (report.py leaves
+# it out of the median and names it with WHY).
+bench_flag() {
+	printf 'flag\t%s\t%s\t%s\n' "$1" "$2" "$3" >> "$BENCH_RAW"
+	lab_log "$1 rep $2 left out: $3"
+}
 bench_miss() { # FIGURE WHY
 	lab_log "could not measure $1: $2"
 	[ -n "$BENCH_MISSING" ] || BENCH_MISSING="$1: $2"
@@ -79,20 +85,37 @@ bench_backend() {
 	esac
 }
 
+# bench_vif_state: the guest's vif 0 as a CPU-per-GB figure needs it to stay:
+# its backend state, its dom0 interface's ifindex (a TAP made again has a
+# new one) and, with xvif-netback, how many times its worker died so far.
+bench_vif_state() {
+	local st ix dead=0
+	st=$(xenstore-read "/local/domain/0/backend/vif/$LAB_DOMID/0/state" 2>/dev/null) || st=gone
+	ix=$(cat "/sys/class/net/$BENCH_VIF/ifindex" 2>/dev/null) || ix=gone
+	[ "$LAB_BACKEND" = xvif ] && dead=$(grep -c -F "$BENCH_VIF: worker died" "$LAB_DAEMON_LOG" 2>/dev/null)
+	echo "state=$st ifindex=$ix worker_deaths=${dead:-0}"
+}
+
 # bench_tcp REP STREAMS to|from: one iperf3 TCP run (dom0 is the client;
 # "from" is -R, the guest sends). Records tcpN_DIR_guest_mbps and the dom0
-# CPU seconds per GB through the guest's vif during it.
+# CPU seconds per GB through the guest's vif during it; if the vif was not
+# Connected, or closed, was made again or lost its worker during the run,
+# a `flag` line says so (report.py leaves that CPU figure out).
 bench_tcp() {
-	local rep=$1 p=$2 dir=$3 r='' c0 c1 b0 b1 mbps fig=tcp$2_$3_guest
+	local rep=$1 p=$2 dir=$3 r='' c0 c1 b0 b1 s0 s1 mbps fig=tcp$2_$3_guest
 	[ "$dir" = from ] && r=-R
+	s0=$(bench_vif_state)
 	b0=$(bench_if_bytes "$BENCH_VIF"); c0=$(bench_busy)
 	# shellcheck disable=SC2086 # $r is empty or -R
 	mbps=$(lab_iperf_mbps -c 10.0.0.2 -t "$BENCH_T" -P "$p" $r)
 	c1=$(bench_busy); b1=$(bench_if_bytes "$BENCH_VIF")
+	s1=$(bench_vif_state)
 	[ -n "$mbps" ] || { bench_miss "${fig}_mbps" "iperf3 did not complete (rep $rep)"; return 1; }
 	bench_rec "${fig}_mbps" "$rep" "$mbps"
 	if [ $((b1 - b0)) -gt 0 ]; then
 		bench_rec "${fig}_cpu_s_per_gb" "$rep" "$(awk -v c=$((c1 - c0)) -v b=$((b1 - b0)) 'BEGIN{printf "%.3f", (c / 100) / (b / 1e9)}')"
+		case "$s0" in state=4\ *) [ "$s1" = "$s0" ];; *) false;; esac ||
+			bench_flag "${fig}_cpu_s_per_gb" "$rep" "the vif did not stay connected during the run (before: $s0; after: $s1)"
 	fi
 }
 
