@@ -176,6 +176,17 @@ struct xvif_dp_queue {
 	bool rx_need_event;         /* req_event set: the head packet waits for guest buffers */
 	struct xvif_rx_pool rx_pool;
 	struct xvif_rx_pkt *rx_spare_small, *rx_spare_big; /* the next TAP read's buffers */
+	/* The first packet of rxq read this wake-up and not yet stamped with
+	 * t_enq (0 until then): packets delivered in the wake-up that read
+	 * them never need the clock (xvif_dp_rx_stamp). */
+	struct xvif_rx_pkt *rx_unstamped;
+
+	/* The wake-up's clock, read at most once and only when something
+	 * needs it (xvif_dp_now): where the clocksource has no vDSO (a Xen
+	 * PV dom0 whose TSC is unstable, as the lab's) each read is a
+	 * syscall. */
+	uint64_t now;
+	bool now_valid;
 
 	/* Responses pushed this wake-up whose ring asked for an event: sent
 	 * once at the end of xvif_dp_queue_run (one per port). */
@@ -235,6 +246,19 @@ int xvif_dp_vif_start_ops(const struct xvif_dp_vif_cfg *cfg, const struct xvif_d
 /* Wake a queue's worker (steered packets, rate change, stop). */
 void xvif_dp_queue_wake(struct xvif_dp_queue *q);
 
+/* The wake-up's time: the clock is read on the first call of a wake-up
+ * only (queue_run clears now_valid). Never 0 (t_enq uses 0 for "not yet"). */
+static inline uint64_t xvif_dp_now(struct xvif_dp_queue *q)
+{
+	if (!q->now_valid) {
+		uint64_t t = q->vif->ops->now_us(q->vif->octx);
+
+		q->now = t ? t : 1;
+		q->now_valid = true;
+	}
+	return q->now;
+}
+
 /* ---- dp_loop.c ---- */
 
 /* One wake-up's worth of work on queue @qi: events, control ring (queue 0),
@@ -286,8 +310,12 @@ void xvif_dp_tx_free(struct xvif_dp_queue *q);
 bool xvif_dp_rx_read_tap(struct xvif_dp_queue *q);
 /* Deliver queued packets into posted guest buffers, up to the budget. */
 bool xvif_dp_rx_deliver(struct xvif_dp_queue *q);
-/* Drop packets that waited longer than XVIF_DP_RX_STALL_USEC. */
-void xvif_dp_rx_expire(struct xvif_dp_queue *q, uint64_t now);
+/* Drop packets that waited longer than XVIF_DP_RX_STALL_USEC (reads the
+ * clock only if a packet waits). */
+void xvif_dp_rx_expire(struct xvif_dp_queue *q);
+/* Stamp the packets this wake-up read and left waiting with the time (the
+ * end of every wake-up; the clock is read only if there are any). */
+void xvif_dp_rx_stamp(struct xvif_dp_queue *q);
 bool xvif_dp_rx_has_room(const struct xvif_dp_queue *q);
 /* Microseconds until the oldest queued packet expires; UINT64_MAX if none. */
 uint64_t xvif_dp_rx_next_expiry(const struct xvif_dp_queue *q, uint64_t now);

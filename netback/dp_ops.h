@@ -37,9 +37,12 @@ struct xvif_dp_ops {
 	int (*evt_bind)(void *eh, uint16_t domid, uint32_t remote_port);
 	void (*evt_unbind)(void *eh, uint32_t local_port);
 	int (*evt_notify)(void *eh, uint32_t local_port);
-	/* Next pending local port, or -1 when none is pending (never blocks). */
-	int (*evt_pending)(void *eh);
-	int (*evt_unmask)(void *eh, uint32_t local_port);
+	/* Up to @max pending local ports into @ports: how many, 0 when none
+	 * is pending (never blocks). Unmask @n ports. One call each however
+	 * many ports (on Xen one read(2)/write(2) of the event-channel
+	 * device; libxenevtchn's per-port calls would make one per port). */
+	int (*evt_pending_n)(void *eh, uint32_t *ports, unsigned int max);
+	int (*evt_unmask_n)(void *eh, const uint32_t *ports, unsigned int n);
 
 	/* Monotonic time in microseconds. */
 	uint64_t (*now_us)(void *octx);

@@ -139,6 +139,16 @@ static struct xvif_rx_pkt *fifo_pop(struct xvif_rx_fifo *f)
 	return p;
 }
 
+/* The head of @q's own FIFO, keeping rx_unstamped on a queued packet. */
+static struct xvif_rx_pkt *rxq_pop(struct xvif_dp_queue *q)
+{
+	struct xvif_rx_pkt *p = fifo_pop(&q->rxq);
+
+	if (p && p == q->rx_unstamped)
+		q->rx_unstamped = q->rxq.head; /* what followed it: unstamped too */
+	return p;
+}
+
 /* Move all of @src to the end of @dst. */
 static void fifo_splice(struct xvif_rx_fifo *dst, struct xvif_rx_fifo *src)
 {
@@ -168,6 +178,7 @@ void xvif_dp_rx_free(struct xvif_dp_queue *q)
 
 	fifo_free(&q->rxq);
 	fifo_free(&q->inbox);
+	q->rx_unstamped = NULL;
 	if (q->rx_items)
 		for (i = 0; i < XVIF_DP_RX_BUDGET; i++)
 			free(q->rx_items[i].pkt); /* NULL between passes */
@@ -243,9 +254,9 @@ static bool is_multicast(const uint8_t *dst)
 	return (dst[0] & 1) && memcmp(dst, bcast, 6) != 0;
 }
 
-/* Classify one packet read from the TAP at @now and queue it; takes
- * ownership. The caller refreshed q->snap. */
-static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt, uint64_t now)
+/* Classify one packet read from the TAP and queue it; takes ownership.
+ * The caller refreshed q->snap. */
+static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt)
 {
 	struct xvif_dp_vif *vif = q->vif;
 	struct xvif_dp_queue *t = q;
@@ -265,11 +276,15 @@ static void rx_accept(struct xvif_dp_queue *q, struct xvif_rx_pkt *pkt, uint64_t
 			t = &vif->q[xvif_hash_queue(&q->snap.hash, pkt->p.hash, vif->nq)];
 		}
 	}
-	pkt->t_enq = now;
 	if (t == q) {
+		/* Stamped at the end of the wake-up if still waiting then. */
+		pkt->t_enq = 0;
 		fifo_push(&q->rxq, pkt);
+		if (!q->rx_unstamped)
+			q->rx_unstamped = pkt;
 		return;
 	}
+	pkt->t_enq = xvif_dp_now(q);
 	/* Steered to another queue: its inbox, bounded like its FIFO. */
 	pthread_mutex_lock(&t->inbox_lock);
 	if (t->inbox.bytes + pkt->p.len > XVIF_DP_RX_QUEUE_BYTES || t->inbox.n >= XVIF_DP_RX_QUEUE_PKTS ||
@@ -363,12 +378,10 @@ static struct xvif_rx_pkt *rx_read_one(struct xvif_dp_queue *q, struct virtio_ne
 bool xvif_dp_rx_read_tap(struct xvif_dp_queue *q)
 {
 	unsigned int n = 0;
-	uint64_t now;
 
 	if (xvif_dp_is_broken(q))
 		return false;
-	/* One clock read and one settings check per batch, not per packet. */
-	now = q->vif->ops->now_us(q->vif->octx);
+	/* One settings check per batch, not per packet. */
 	xvif_dp_snapshot_refresh(q);
 	while (n < XVIF_DP_RX_BUDGET && xvif_dp_rx_has_room(q)) {
 		struct virtio_net_hdr vh;
@@ -389,22 +402,45 @@ bool xvif_dp_rx_read_tap(struct xvif_dp_queue *q)
 			pkt_free(q, pkt);
 			continue;
 		}
-		rx_accept(q, pkt, now);
+		rx_accept(q, pkt);
 	}
 	update_queued(q);
 	return n == XVIF_DP_RX_BUDGET;
 }
 
-void xvif_dp_rx_expire(struct xvif_dp_queue *q, uint64_t now)
+void xvif_dp_rx_expire(struct xvif_dp_queue *q)
 {
+	uint64_t now;
+
+	if (!q->rxq.head)
+		return;
+	/* Every waiting packet was stamped at the end of the wake-up that
+	 * read it (or by the queue that steered it here). */
+	now = xvif_dp_now(q);
 	while (q->rxq.head && now - q->rxq.head->t_enq >= XVIF_DP_RX_STALL_USEC) {
-		pkt_free(q, fifo_pop(&q->rxq));
+		pkt_free(q, rxq_pop(q));
 		xvif_cnt_add(&q->cnt, XVIF_DPC_RX_STALL_DROP, 1);
 		xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
 				     "%s: guest posted no RX buffers for %u s: queued packet dropped", q->name,
 				     XVIF_DP_RX_STALL_USEC / 1000000u);
 	}
 	update_queued(q);
+}
+
+void xvif_dp_rx_stamp(struct xvif_dp_queue *q)
+{
+	struct xvif_rx_pkt *p = q->rx_unstamped;
+	uint64_t now;
+
+	q->rx_unstamped = NULL;
+	if (!p)
+		return;
+	now = xvif_dp_now(q);
+	/* From the first unstamped one to the tail; packets spliced in from
+	 * the inbox meanwhile carry their own stamp. */
+	for (; p; p = p->next)
+		if (!p->t_enq)
+			p->t_enq = now;
 }
 
 uint64_t xvif_dp_rx_next_expiry(const struct xvif_dp_queue *q, uint64_t now)
@@ -521,7 +557,7 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 				xvif_cnt_inc_u64(&q->cnt.rx_drop[reason]);
 				xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: RX packet of %u bytes dropped: %s",
 						     q->name, q->rxq.head->p.len, xvif_rx_reason_name(reason));
-				pkt_free(q, fifo_pop(&q->rxq));
+				pkt_free(q, rxq_pop(q));
 				if (--budget == 0)
 					break;
 				continue;
@@ -538,7 +574,7 @@ bool xvif_dp_rx_deliver(struct xvif_dp_queue *q)
 				RING_COPY_REQUEST(&q->rx, q->rx.req_cons + used + s, &req[s]);
 				it->req_id[s] = req[s].id;
 			}
-			it->pkt = fifo_pop(&q->rxq);
+			it->pkt = rxq_pop(q);
 			rx_stage(q, it, req, &nsegs);
 			used += it->plan.nr_slots;
 			nitems++;

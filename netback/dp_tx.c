@@ -4,13 +4,21 @@
  *
  * One pass (tx_batch) copies the unconsumed requests out of the shared ring
  * exactly once, validates whole chains with common/tx.h, stages the data of
- * many packets as the segments of one grant-copy call, then writes each
- * packet to the TAP and the responses to the ring, in ring order:
+ * many packets as the segments of one grant-copy call, then answers every
+ * packet on the ring (in ring order) and only then writes them to the TAP:
  *
  *   ring --RING_COPY_REQUEST--> tx_copy[] --xvif_tx_parse--> items[]
- *        --segments--> one gnt_copy --> tx_stage --> writev(TAP)
- *        --> responses --> RING_PUSH_RESPONSES_AND_CHECK_NOTIFY
- *        (the notification itself is sent once per wake-up by dp_loop.c)
+ *        --segments--> one gnt_copy --> tx_stage --> responses
+ *        --> RING_PUSH_RESPONSES_AND_CHECK_NOTIFY --> writev(TAP) each
+ *
+ * Answering before the TAP writes gives the guest its slots (and, through
+ * the completions, its TCP small-queue budget) back while dom0's stack is
+ * still taking the packets: a writev to a TAP runs the receive path, TCP
+ * included, in our thread. The outcome of the writes cannot change the
+ * responses (a failed TAP write is answered OKAY anyway, as a packet lost
+ * on a wire). With split event channels the TX port is notified at once,
+ * as nothing could share that notification; on one shared port it waits
+ * for the end of the wake-up (dp_loop.c) to go out once with RX's.
  *
  * The wake-up's last pass is left staged (tx_pend_*): its segments go in
  * the same grant-copy call as the first RX pass, so a wake-up with traffic
@@ -33,6 +41,7 @@ struct xvif_dp_tx_item {
 	struct xvif_tx_pkt pkt;
 	bool deliver;           /* data staged: write it to the TAP */
 	int16_t status;         /* response when not delivered */
+	struct virtio_net_hdr vh; /* for the TAP, when delivered */
 	uint32_t stage_off;
 	unsigned int seg_first, seg_n;
 };
@@ -60,7 +69,7 @@ void xvif_dp_tx_free(struct xvif_dp_queue *q)
 }
 
 /* Pick up a `rate` change made by the control plane. */
-static void tx_rate_refresh(struct xvif_dp_queue *q, uint64_t now)
+static void tx_rate_refresh(struct xvif_dp_queue *q)
 {
 	struct xvif_dp_vif *vif = q->vif;
 	uint32_t gen = __atomic_load_n(&vif->rate_gen, __ATOMIC_ACQUIRE);
@@ -75,7 +84,7 @@ static void tx_rate_refresh(struct xvif_dp_queue *q, uint64_t now)
 	usec = vif->rate_usec;
 	gen = vif->rate_gen;
 	pthread_mutex_unlock(&vif->sh.lock);
-	xvif_credit_set(&q->credit, have ? bytes : 0, have ? usec : 0, now);
+	xvif_credit_set(&q->credit, have ? bytes : 0, have ? usec : 0, xvif_dp_now(q));
 	q->rate_gen_seen = gen;
 	q->tx_credit_blocked = false;
 }
@@ -121,67 +130,70 @@ static int tx_vnet_hdr(const struct xvif_tx_pkt *pkt, const uint8_t *data, struc
 	return 0;
 }
 
-/* Write one copied packet to the TAP. Returns the response status. */
-static int16_t tx_deliver(struct xvif_dp_queue *q, const struct xvif_dp_tx_item *it)
+/* After the grant copy: the response status of a delivered item, and its
+ * virtio_net_hdr; it->deliver is cleared when the packet cannot go. */
+static int16_t tx_check(struct xvif_dp_queue *q, struct xvif_dp_tx_item *it)
 {
-	const uint8_t *data = q->tx_stage + it->stage_off;
-	struct virtio_net_hdr vh;
-	struct iovec iov[2];
-	ssize_t n;
+	const xvif_gcopy_seg_t *bad = NULL;
+	unsigned int j;
 
-	if (tx_vnet_hdr(&it->pkt, data, &vh) < 0) {
+	/* The first failed segment names the gref and status. */
+	for (j = 0; j < it->seg_n && !bad; j++)
+		if (q->segs[it->seg_first + j].status != GNTST_okay)
+			bad = &q->segs[it->seg_first + j];
+	if (bad) {
+		it->deliver = false;
+		xvif_cnt_add(&q->cnt, XVIF_DPC_TX_GNT_ERR, 1);
+		xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
+				     "%s: TX grant copy failed (gref %u, status %d): packet dropped", q->name,
+				     bad->source.foreign.ref, bad->status);
+		return XEN_NETIF_RSP_ERROR;
+	}
+	if (tx_vnet_hdr(&it->pkt, q->tx_stage + it->stage_off, &it->vh) < 0) {
+		it->deliver = false;
 		xvif_cnt_add(&q->cnt, XVIF_DPC_TX_CSUM_ERR, 1);
 		xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
 				     "%s: TX packet of %u bytes asks for checksum/GSO offload without a TCP/UDP header: dropped",
 				     q->name, it->pkt.total_len);
 		return XEN_NETIF_RSP_ERROR;
 	}
-	iov[0].iov_base = &vh;
-	iov[0].iov_len = sizeof(vh);
-	iov[1].iov_base = (void *)data;
-	iov[1].iov_len = it->pkt.total_len;
-	n = writev(q->tap_fd, iov, 2);
-	if (n != (ssize_t)(sizeof(vh) + it->pkt.total_len)) {
-		/* The guest's data was taken: that is an OKAY for the ring, as
-		 * a packet lost on a wire would be. */
-		xvif_cnt_add(&q->cnt, XVIF_DPC_TX_TAP_ERR, 1);
-		xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: TAP write of %u bytes: %s", q->name,
-				     it->pkt.total_len, n < 0 ? strerror(errno) : "short write");
-		return XEN_NETIF_RSP_OKAY;
-	}
-	xvif_cnt_add(&q->cnt, XVIF_DPC_TX_PACKETS, 1);
-	xvif_cnt_add(&q->cnt, XVIF_DPC_TX_BYTES, it->pkt.total_len);
 	return XEN_NETIF_RSP_OKAY;
 }
 
-/* After the grant copy: deliver, and respond to every item in ring order. */
+/* Write one checked packet to the TAP (already answered OKAY: the guest's
+ * data was taken, so a failed write is a packet lost, as on a wire). */
+static void tx_write(struct xvif_dp_queue *q, struct xvif_dp_tx_item *it)
+{
+	struct iovec iov[2];
+	ssize_t n;
+
+	iov[0].iov_base = &it->vh;
+	iov[0].iov_len = sizeof(it->vh);
+	iov[1].iov_base = q->tx_stage + it->stage_off;
+	iov[1].iov_len = it->pkt.total_len;
+	n = writev(q->tap_fd, iov, 2);
+	if (n != (ssize_t)(sizeof(it->vh) + it->pkt.total_len)) {
+		xvif_cnt_add(&q->cnt, XVIF_DPC_TX_TAP_ERR, 1);
+		xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: TAP write of %u bytes: %s", q->name,
+				     it->pkt.total_len, n < 0 ? strerror(errno) : "short write");
+		return;
+	}
+	xvif_cnt_add(&q->cnt, XVIF_DPC_TX_PACKETS, 1);
+	xvif_cnt_add(&q->cnt, XVIF_DPC_TX_BYTES, it->pkt.total_len);
+}
+
+/* After the grant copy: respond to every item in ring order, push, then
+ * write the delivered ones to the TAP. */
 static void tx_finish(struct xvif_dp_queue *q, unsigned int nitems)
 {
 	xvif_tx_rsp_t rsp[XVIF_TX_SLOTS_FATAL + XVIF_TX_EXTRAS_MAX];
-	unsigned int i, j, k, n;
+	unsigned int i, k, n;
 	bool notify;
 
 	for (i = 0; i < nitems; i++) {
 		struct xvif_dp_tx_item *it = &q->tx_items[i];
-		int16_t status = it->status;
+		int16_t status = it->deliver ? tx_check(q, it) : it->status;
 
-		if (it->deliver) {
-			const xvif_gcopy_seg_t *bad = NULL;
-
-			/* The first failed segment names the gref and status. */
-			for (j = 0; j < it->seg_n && !bad; j++)
-				if (q->segs[it->seg_first + j].status != GNTST_okay)
-					bad = &q->segs[it->seg_first + j];
-			if (bad) {
-				xvif_cnt_add(&q->cnt, XVIF_DPC_TX_GNT_ERR, 1);
-				xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
-						     "%s: TX grant copy failed (gref %u, status %d): packet dropped",
-						     q->name, bad->source.foreign.ref, bad->status);
-				status = XEN_NETIF_RSP_ERROR;
-			} else {
-				status = tx_deliver(q, it);
-			}
-		}
 		n = xvif_tx_responses(&it->pkt, status, rsp);
 		for (k = 0; k < n; k++) {
 			xvif_tx_rsp_t *r = RING_GET_RESPONSE(&q->tx, q->tx.rsp_prod_pvt);
@@ -194,8 +206,15 @@ static void tx_finish(struct xvif_dp_queue *q, unsigned int nitems)
 	/* Every item above was answered whole (all its slots), so rsp_prod
 	 * moves to a packet boundary, never into a packet. */
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (notify)
-		q->notify_tx = true; /* sent once, at the end of the wake-up */
+	if (notify) {
+		if (q->port_tx != q->port_rx)
+			xvif_dp_notify(q, q->port_tx); /* split: nothing to share it with */
+		else
+			q->notify_tx = true; /* sent once, at the end of the wake-up */
+	}
+	for (i = 0; i < nitems; i++)
+		if (q->tx_items[i].deliver)
+			tx_write(q, &q->tx_items[i]);
 }
 
 /* Copy the staged segments in one call, then finish. */
@@ -341,8 +360,10 @@ bool xvif_dp_tx_run(struct xvif_dp_queue *q)
 
 	if (xvif_dp_is_broken(q))
 		return false;
-	now = q->vif->ops->now_us(q->vif->octx);
-	tx_rate_refresh(q, now);
+	tx_rate_refresh(q);
+	/* The clock matters to the credit only: unlimited, no read (credit
+	 * take ignores the time then). */
+	now = q->credit.bytes ? xvif_dp_now(q) : 0;
 	if (q->tx_credit_blocked) {
 		if (xvif_credit_wait(&q->credit, now) > 0)
 			return false;

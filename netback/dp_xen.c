@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
 
@@ -96,16 +97,28 @@ static int xen_evt_notify(void *eh, uint32_t port)
 	return xenevtchn_notify(eh, port);
 }
 
-static int xen_evt_pending(void *eh)
+/* Linux's /dev/xen/evtchn, the fd libxenevtchn hands out: read(2) returns
+ * as many pending ports as are queued and fit (EAGAIN: none), write(2)
+ * unmasks every port it carries. libxenevtchn's pending/unmask do the same
+ * one port per call. EAGAIN on the non-blocking fd: none pending. */
+static int xen_evt_pending_n(void *eh, uint32_t *ports, unsigned int max)
 {
-	xenevtchn_port_or_error_t p = xenevtchn_pending(eh);
+	ssize_t r;
 
-	return p < 0 ? -1 : (int)p; /* EAGAIN on the non-blocking fd: none */
+	do
+		r = read(xenevtchn_fd(eh), ports, max * sizeof(*ports));
+	while (r < 0 && errno == EINTR);
+	return r <= 0 ? 0 : (int)((size_t)r / sizeof(*ports));
 }
 
-static int xen_evt_unmask(void *eh, uint32_t port)
+static int xen_evt_unmask_n(void *eh, const uint32_t *ports, unsigned int n)
 {
-	return xenevtchn_unmask(eh, port);
+	ssize_t r;
+
+	do
+		r = write(xenevtchn_fd(eh), ports, n * sizeof(*ports));
+	while (r < 0 && errno == EINTR);
+	return r == (ssize_t)(n * sizeof(*ports)) ? 0 : -1;
 }
 
 static uint64_t xen_now_us(void *octx)
@@ -129,8 +142,8 @@ const struct xvif_dp_ops xvif_dp_xen_ops = {
 	.evt_bind = xen_evt_bind,
 	.evt_unbind = xen_evt_unbind,
 	.evt_notify = xen_evt_notify,
-	.evt_pending = xen_evt_pending,
-	.evt_unmask = xen_evt_unmask,
+	.evt_pending_n = xen_evt_pending_n,
+	.evt_unmask_n = xen_evt_unmask_n,
 	.now_us = xen_now_us,
 };
 

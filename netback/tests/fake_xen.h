@@ -56,6 +56,11 @@ struct fake_xen {
 	struct fake_evt_port port[FAKE_EVT_PORTS];
 	int binds;               /* outstanding bindings */
 	uint64_t now_us;
+	/* Calls that are a syscall each with the real ops (atomic):
+	 * event-channel reads that found a port, unmasks, clock reads (no vDSO on a PV
+	 * dom0 with an unstable TSC). copy_calls and port[].notified count
+	 * the grant copies and notifications. */
+	unsigned long pending_calls, unmask_calls, now_calls;
 	pthread_mutex_t lock;    /* guards the event-channel state against workers */
 };
 

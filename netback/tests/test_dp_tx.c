@@ -11,12 +11,33 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "fake_front.h"
 
 static uint8_t frame[70000], got[70000];
+
+/* What the frontend could see when the engine wrote to its TAP: this
+ * definition takes the engine's writev calls (the test side's as well, not
+ * watched). */
+static struct ff *watch_ff;
+static int watch_fd = -1;
+static unsigned int watch_writes;
+static uint32_t watch_rsp_prod_at_first;
+static unsigned int watch_notified_at_first;
+
+ssize_t writev(int fd, const struct iovec *iov, int n)
+{
+	if (watch_ff && fd == watch_fd && watch_writes++ == 0) {
+		watch_rsp_prod_at_first = __atomic_load_n(&watch_ff->q[0].tx.sring->rsp_prod, __ATOMIC_ACQUIRE);
+		watch_notified_at_first =
+			fake_evt_notified(&watch_ff->fx, watch_ff->q[0].evt_tx);
+	}
+	return syscall(SYS_writev, fd, iov, n);
+}
 
 static int setup(void **state)
 {
@@ -580,6 +601,47 @@ static void tx_grant_error_names_failing_gref(void **state)
 	assert_null(strstr(buf, other));
 }
 
+/* The responses of a pass are pushed before its packets go to the TAP (the
+ * guest gets its slots back while dom0's stack takes them); with split
+ * event channels the TX port is notified before the first write too. */
+static void tx_answered_before_tap_write(void **state)
+{
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct virtio_net_hdr vh;
+	xvif_tx_rsp_t rsp[8];
+	uint32_t prod0;
+	unsigned int used = 0, i;
+
+	(void)state;
+	o.split = true;
+	assert_int_equal(ff_start(ff, &o), 0);
+	prod0 = ff->q[0].tx.sring->rsp_prod;
+	for (i = 0; i < 3; i++) {
+		ff_frame(frame, 1000, 4, XVIF_IPPROTO_UDP, i);
+		used += ff_tx_queue(ff, 0, frame, 1000, NULL);
+	}
+	ff_tx_push(ff, 0);
+	watch_fd = ff->q[0].sock[0];
+	watch_writes = 0;
+	watch_ff = ff;
+	ff_run(ff, 0, 8);
+	watch_ff = NULL;
+	assert_int_equal(watch_writes, 3);
+	assert_int_equal(watch_rsp_prod_at_first - prod0, used);
+	assert_int_equal(watch_notified_at_first, 1);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), used);
+	for (i = 0; i < used; i++)
+		assert_int_equal(rsp[i].status, XEN_NETIF_RSP_OKAY);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 1000);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_PACKETS), 3);
+	/* One notification for the pass, not another at the end of the wake-up. */
+	assert_int_equal(fake_evt_notified(&ff->fx, ff->q[0].evt_tx), 1);
+	ff_stop(ff);
+	free(ff);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +662,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(tx_fatal_push_at_packet_boundary, setup, teardown),
 		cmocka_unit_test_setup_teardown(tx_grant_error_names_failing_gref, setup, teardown),
 		cmocka_unit_test(both_ways_one_copy_one_notify),
+		cmocka_unit_test(tx_answered_before_tap_write),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
