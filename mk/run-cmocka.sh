@@ -2,7 +2,8 @@
 # Run cmocka test binaries and record each test case as a result line.
 # usage: mk/run-cmocka.sh RESULTS_FILE BINARY...
 # cmocka prints TAP (CMOCKA_MESSAGE_OUTPUT=TAP); "ok N - name" becomes
-# "PASS <binary>/<name>", "not ok" becomes FAIL, "# SKIP" becomes SKIP.
+# "PASS <binary>/<name>", "not ok" becomes FAIL, "# SKIP" becomes SKIP
+# (cmocka's skip() prints "not ok N # SKIP name").
 # A binary that crashes or prints no plan is recorded as one FAIL.
 set -u
 out=$1; shift
@@ -15,6 +16,7 @@ for bin in "$@"; do
 	cat "$log"
 	awk -v b="$name" '
 		/^ok [0-9]+ - .*# SKIP/ { sub(/^ok [0-9]+ - /, ""); print "SKIP " b "/" $0; next }
+		/^not ok [0-9]+ # SKIP/ { sub(/^not ok [0-9]+ # SKIP */, ""); print "SKIP " b "/" $0; next }
 		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "PASS " b "/" $0; next }
 		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "FAIL " b "/" $0; next }
 	' "$log" >> "$out"

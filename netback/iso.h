@@ -51,12 +51,38 @@ int xvif_iso_vif_queue_status(const struct xvif_dp_vif *vif, unsigned int queue,
 /* The worker's pid (0 in mode none). */
 pid_t xvif_iso_vif_pid(const struct xvif_dp_vif *vif);
 
+/* Each worker runs as its own uid (and gid, the same number) from
+ * [base, base + count): never two workers at once, a uid reused only after
+ * its worker was reaped, and never one some other process holds. The
+ * default range is unused by Linux distributions and systemd (systemd's
+ * UIDS-GIDS.md: 65536..524287 "unused"; below the usual /etc/subuid start,
+ * 100000). Set once, before the first vif starts. */
+#define XVIF_ISO_UID_BASE_DEFAULT 65536u
+#define XVIF_ISO_UID_COUNT_DEFAULT 4096u
+#define XVIF_ISO_UID_COUNT_MAX 65536u
+int xvif_iso_set_uid_range(uint32_t base, uint32_t count, char *err, size_t errlen);
+/* Whether [base, base + count) is free to use: 0, or -1 with an error that
+ * names the first user, group or subordinate-id range found in it and says
+ * what to do. @etc: a directory holding passwd, group, subuid and subgid
+ * (tests); NULL: the system's user and group databases (NSS) and
+ * /etc/subuid, /etc/subgid. */
+int xvif_iso_uid_range_check(uint32_t base, uint32_t count, const char *etc, char *err, size_t errlen);
+/* Workers leave the daemon's mount, IPC, UTS, network and cgroup
+ * namespaces (default on). */
+void xvif_iso_set_namespaces(bool on);
+/* The memory bound (RLIMIT_DATA) of a worker with @nq queues, 0 when
+ * none is set (sanitizer builds, whose shadow memory counts against it). */
+uint64_t xvif_iso_data_limit(unsigned int nq);
+/* The worker's uid (0 in mode none). */
+uid_t xvif_iso_vif_uid(const struct xvif_dp_vif *vif);
+
 /* Daemon-wide counters for status. */
 struct xvif_iso_stats {
 	uint64_t spawned;        /* workers started */
 	uint64_t died;           /* workers that died or exited unasked */
 	uint64_t bad_reports;    /* malformed messages from a worker */
 	uint64_t killed;         /* workers SIGKILLed at stop (no exit in time) */
+	uint64_t mem_bound;      /* workers killed at their memory bound */
 };
 void xvif_iso_stats(struct xvif_iso_stats *out);
 
@@ -67,7 +93,7 @@ int xvif_iso_worker_main(void);
 
 /* The worker's whole life on command socket @sock, on @ops (the real
  * hypervisor, or a test's fake). @sandbox false: no uid change (tests not
- * run as root). Returns the exit status. */
+ * run as root; also no namespaces). Returns the exit status. */
 int xvif_iso_worker_run(int sock, const struct xvif_dp_ops *ops, void *octx, bool drop_uid);
 
 /* Start the engine's per-queue threads on a vif started with

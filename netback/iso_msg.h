@@ -15,6 +15,7 @@
 
 #define XVIF_ISO_FD 3              /* the worker's command socket after exec */
 #define XVIF_ISO_MAGIC 0x7869736fu /* "xiso" */
+#define XVIF_ISO_F_NAMESPACES 1u   /* cfg flags: leave the daemon's namespaces (sandbox.h) */
 
 enum xvif_iso_msg_type {
 	/* daemon -> worker */
@@ -48,6 +49,9 @@ struct xvif_iso_cfg_msg {
 	uint32_t uid, gid;
 	int32_t parent_pid;
 	int32_t log_level;
+	uint32_t flags;            /* XVIF_ISO_F_* */
+	uint32_t pad3;
+	uint64_t data_limit;       /* RLIMIT_DATA in bytes, 0: none */
 	char name[24];
 	struct xvif_dp_vif_cfg cfg; /* pointers and fds are the sender's: replaced on receipt */
 };

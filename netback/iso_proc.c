@@ -11,8 +11,11 @@
  * as the engine's own threads do in mode none; the control plane then stops
  * the vif, and stop reaps. Nothing here waits on a worker without a bound.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -44,11 +47,39 @@ extern char **environ;
  * channel ports are below 2^17 (FIFO ABI). */
 #define ISO_RING_SLOTS_MAX 256u
 #define ISO_PORT_MAX (1u << 17)
+/* The memory bound: how often the monitor looks at a worker's VmData, and
+ * how close to its RLIMIT_DATA counts as "at the bound" (malloc's heap
+ * grows by 128 KiB steps; a 64 KiB packet buffer is the largest regular
+ * request). */
+#define ISO_MEM_CHECK_MS 1000
+#define ISO_MEM_MARGIN (1024u * 1024u)
+/* RLIMIT_DATA of a worker: a base for the main thread, its heap and the
+ * libraries, plus per queue the thread's stack (RLIMIT_STACK's default, 8
+ * MiB, counts: it is private writable memory) and its buffers. The normal
+ * peak is measured in test_iso (worker_memory_peak_fits). */
+#define ISO_DATA_BASE (48ull << 20)
+#define ISO_DATA_PER_QUEUE (24ull << 20)
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ISO_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ISO_SANITIZED 1
+#endif
+#endif
 
 static enum xvif_iso_mode mode = XVIF_ISO_NONE;
 static struct xvif_iso_stats stats; /* atomic fields */
 static struct xvif_ratelimit death_rl = XVIF_RATELIMIT_INIT;
 static pthread_mutex_t death_rl_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool use_namespaces = true;
+
+/* Worker uids: bit i of uid_used is base + i, held by a worker of ours
+ * from its allocation until it was reaped. */
+static pthread_mutex_t uid_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint32_t uid_base = XVIF_ISO_UID_BASE_DEFAULT, uid_count = XVIF_ISO_UID_COUNT_DEFAULT, uid_next;
+static uint8_t uid_used[XVIF_ISO_UID_COUNT_MAX / 8];
+static struct xvif_ratelimit uid_rl = XVIF_RATELIMIT_INIT;
 
 struct iso_proxy {
 	uint32_t magic;
@@ -57,6 +88,9 @@ struct iso_proxy {
 	xvif_dp_broken_fn on_broken;
 	void *on_broken_arg;
 	pid_t pid;
+	uid_t uid;
+	bool uid_held;      /* uid is ours in uid_used until the worker is reaped */
+	uint64_t data_limit;
 	int pidfd, sock, stop_efd;
 	const struct xvif_iso_page *page;
 	size_t page_len;
@@ -101,6 +135,251 @@ void xvif_iso_stats(struct xvif_iso_stats *out)
 	out->died = __atomic_load_n(&stats.died, __ATOMIC_RELAXED);
 	out->bad_reports = __atomic_load_n(&stats.bad_reports, __ATOMIC_RELAXED);
 	out->killed = __atomic_load_n(&stats.killed, __ATOMIC_RELAXED);
+	out->mem_bound = __atomic_load_n(&stats.mem_bound, __ATOMIC_RELAXED);
+}
+
+void xvif_iso_set_namespaces(bool on)
+{
+	use_namespaces = on;
+}
+
+uint64_t xvif_iso_data_limit(unsigned int nq)
+{
+#ifdef ISO_SANITIZED
+	(void)nq;
+	return 0;
+#else
+	return ISO_DATA_BASE + ISO_DATA_PER_QUEUE * nq;
+#endif
+}
+
+/* ---- worker uids ---- */
+
+int xvif_iso_set_uid_range(uint32_t base, uint32_t count, char *err, size_t errlen)
+{
+	uint64_t last = (uint64_t)base + count - 1;
+
+	if (count < 1 || count > XVIF_ISO_UID_COUNT_MAX) {
+		snprintf(err, errlen, "--worker-uid-count %u: give 1..%u (one uid per connected vif)", count,
+			 XVIF_ISO_UID_COUNT_MAX);
+		return -1;
+	}
+	/* 0 is root; 65534 is nobody, 65535 and 2^32-1 are (uid_t)-1 for
+	 * 16- and 32-bit callers: none of them is a worker's. */
+	if (base == 0 || last >= 0xffffffffull || (base <= 65535u && last >= 65534u)) {
+		snprintf(err, errlen,
+			 "--worker-uid-base %u with --worker-uid-count %u: the range %u..%llu includes %s; "
+			 "choose a range of otherwise unused ids, e.g. the default %u..%u",
+			 base, count, base, (unsigned long long)last,
+			 base == 0 ? "0 (root)" : last >= 0xffffffffull ? "4294967295 ((uid_t)-1)" : "65534/65535 (nobody, (uint16_t)-1)",
+			 XVIF_ISO_UID_BASE_DEFAULT, XVIF_ISO_UID_BASE_DEFAULT + XVIF_ISO_UID_COUNT_DEFAULT - 1);
+		return -1;
+	}
+	pthread_mutex_lock(&uid_lock);
+	uid_base = base;
+	uid_count = count;
+	uid_next = 0;
+	memset(uid_used, 0, sizeof(uid_used));
+	pthread_mutex_unlock(&uid_lock);
+	return 0;
+}
+
+static bool in_range(uint64_t id, uint32_t base, uint32_t count)
+{
+	return id >= base && id < (uint64_t)base + count;
+}
+
+static int range_error(uint32_t base, uint32_t count, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen,
+		 "the worker uid range %u..%llu (--worker-uid-base %u, --worker-uid-count %u) overlaps %s: each "
+		 "vif's worker must have ids no one else uses. Choose a free range with --worker-uid-base (and "
+		 "--worker-uid-count), e.g. after the highest id in use",
+		 base, (unsigned long long)base + count - 1, base, count, what);
+	return -1;
+}
+
+/* "name:start:count" lines of /etc/subuid or /etc/subgid. */
+static int check_sub_file(const char *path, uint32_t base, uint32_t count, char *err, size_t errlen)
+{
+	char line[512], what[600];
+	FILE *f = fopen(path, "re");
+	int rc = 0;
+
+	if (!f)
+		return 0; /* none: nothing delegated */
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2, *end;
+		unsigned long long start, n;
+
+		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+			continue;
+		*c1 = '\0';
+		start = strtoull(c1 + 1, &end, 10);
+		if (end != c2)
+			continue;
+		n = strtoull(c2 + 1, &end, 10);
+		if (n == 0 || start >= (uint64_t)base + count || start + n <= base)
+			continue;
+		snprintf(what, sizeof(what), "%s's subordinate ids %llu..%llu in %s", line, start, start + n - 1, path);
+		rc = range_error(base, count, what, err, errlen);
+	}
+	fclose(f);
+	return rc;
+}
+
+int xvif_iso_uid_range_check(uint32_t base, uint32_t count, const char *etc, char *err, size_t errlen)
+{
+	char path[4096], what[300];
+	struct passwd *pw;
+	struct group *gr;
+	FILE *f = NULL;
+	int rc = 0;
+
+	if (etc) {
+		snprintf(path, sizeof(path), "%s/passwd", etc);
+		f = fopen(path, "re");
+	} else {
+		setpwent();
+	}
+	while ((pw = etc ? (f ? fgetpwent(f) : NULL) : getpwent())) {
+		if (in_range(pw->pw_uid, base, count)) {
+			snprintf(what, sizeof(what), "user %.64s (uid %u)", pw->pw_name, (unsigned int)pw->pw_uid);
+			rc = range_error(base, count, what, err, errlen);
+			break;
+		}
+	}
+	if (etc) {
+		if (f)
+			fclose(f);
+		f = NULL;
+	} else {
+		endpwent();
+	}
+	if (rc)
+		return rc;
+	if (etc) {
+		snprintf(path, sizeof(path), "%s/group", etc);
+		f = fopen(path, "re");
+	} else {
+		setgrent();
+	}
+	while ((gr = etc ? (f ? fgetgrent(f) : NULL) : getgrent())) {
+		if (in_range(gr->gr_gid, base, count)) {
+			snprintf(what, sizeof(what), "group %.64s (gid %u)", gr->gr_name, (unsigned int)gr->gr_gid);
+			rc = range_error(base, count, what, err, errlen);
+			break;
+		}
+	}
+	if (etc) {
+		if (f)
+			fclose(f);
+	} else {
+		endgrent();
+	}
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), "%s/subuid", etc ? etc : "/etc");
+	if (check_sub_file(path, base, count, err, errlen))
+		return -1;
+	snprintf(path, sizeof(path), "%s/subgid", etc ? etc : "/etc");
+	return check_sub_file(path, base, count, err, errlen);
+}
+
+/* Mark in @busy (one bit per uid of the range) every uid in the range that
+ * a process holds as a real, effective, saved or filesystem uid or gid. */
+static void scan_proc_ids(uint8_t *busy, uint32_t base, uint32_t count)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *e;
+	char path[64], buf[1024];
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir))) {
+		unsigned long long id[4];
+		char *l, *end;
+		int fd, i, k;
+		ssize_t n;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%.20s/status", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		for (k = 0; k < 2; k++) {
+			l = strstr(buf, k == 0 ? "\nUid:" : "\nGid:");
+			if (!l)
+				continue;
+			l += 5;
+			for (i = 0; i < 4; i++) {
+				id[i] = strtoull(l, &end, 10);
+				if (end == l)
+					break;
+				l = end;
+				if (in_range(id[i], base, count))
+					busy[(id[i] - base) / 8] |= (uint8_t)(1u << ((id[i] - base) % 8));
+			}
+		}
+	}
+	closedir(dir);
+}
+
+/* A free uid for a new worker: 0, or -1 with what to do in @err. Round
+ * robin from after the last one, so a uid just released waits longest. */
+static int uid_alloc(uid_t *out, char *err, size_t errlen)
+{
+	static uint8_t busy[XVIF_ISO_UID_COUNT_MAX / 8];
+	uint32_t i, idx, foreign = 0;
+
+	pthread_mutex_lock(&uid_lock);
+	memset(busy, 0, sizeof(busy));
+	scan_proc_ids(busy, uid_base, uid_count);
+	for (i = 0; i < uid_count; i++) {
+		idx = (uid_next + i) % uid_count;
+		if (uid_used[idx / 8] & (1u << (idx % 8)))
+			continue;
+		if (busy[idx / 8] & (1u << (idx % 8))) {
+			/* Not ours (or a worker of an earlier daemon, still dying). */
+			foreign++;
+			continue;
+		}
+		uid_used[idx / 8] |= (uint8_t)(1u << (idx % 8));
+		uid_next = (idx + 1) % uid_count;
+		*out = (uid_t)(uid_base + idx);
+		if (foreign)
+			xvif_log_ratelimited(&uid_rl, XVIF_LOG_WARN,
+					     "%u uid(s) of the worker range %u..%u are held by processes that are not this "
+					     "daemon's workers: skipped. If they are not an earlier daemon's dying workers, "
+					     "move the range (--worker-uid-base)",
+					     foreign, uid_base, uid_base + uid_count - 1);
+		pthread_mutex_unlock(&uid_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&uid_lock);
+	snprintf(err, errlen,
+		 "no free worker uid in %u..%u (%u held by other processes, the rest by running workers): "
+		 "raise --worker-uid-count (one uid per connected vif) or move the range with --worker-uid-base",
+		 uid_base, uid_base + uid_count - 1, foreign);
+	return -1;
+}
+
+static void uid_release(uid_t uid)
+{
+	uint32_t idx;
+
+	pthread_mutex_lock(&uid_lock);
+	if (in_range(uid, uid_base, uid_count)) {
+		idx = (uint32_t)uid - uid_base;
+		uid_used[idx / 8] &= (uint8_t)~(1u << (idx % 8));
+	}
+	pthread_mutex_unlock(&uid_lock);
 }
 
 static struct iso_proxy *proxy(const struct xvif_dp_vif *vif)
@@ -289,6 +568,51 @@ static bool worker_report(struct iso_proxy *p)
 	return true;
 }
 
+/* The worker's VmData in bytes (what RLIMIT_DATA bounds), or 0. Its
+ * /proc entry stays ours until we reap it. */
+static uint64_t worker_vmdata(const struct iso_proxy *p)
+{
+	char path[48], buf[2048], *l;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	l = strstr(buf, "\nVmData:");
+	return l ? strtoull(l + 8, NULL, 10) * 1024u : 0;
+}
+
+/* A worker at its memory bound has allocations failing: its vif is closed
+ * (a leak or a compromised worker; the bound itself is the kernel's). */
+static bool memory_check(struct iso_proxy *p)
+{
+	uint64_t data;
+	char why[96];
+
+	if (!p->data_limit)
+		return true;
+	data = worker_vmdata(p);
+	if (data + ISO_MEM_MARGIN < p->data_limit)
+		return true;
+	snprintf(why, sizeof(why), "worker at its memory bound (data %llu of %llu KiB): killed",
+		 (unsigned long long)(data >> 10), (unsigned long long)(p->data_limit >> 10));
+	mark_dead(p, why);
+	kill_worker(p);
+	if (__atomic_load_n(&p->stopping, __ATOMIC_ACQUIRE))
+		return false;
+	__atomic_add_fetch(&stats.mem_bound, 1, __ATOMIC_RELAXED);
+	xvif_log_ratelimited(&p->rl, XVIF_LOG_ERR, "%s: %s (pid %d): closing this vif only", p->name, why, (int)p->pid);
+	p->on_broken(p->on_broken_arg, 0, why);
+	return false;
+}
+
 static void *monitor(void *arg)
 {
 	struct iso_proxy *p = arg;
@@ -299,12 +623,18 @@ static void *monitor(void *arg)
 			{ .fd = p->sock, .events = POLLIN },
 			{ .fd = p->pidfd, .events = POLLIN },
 		};
+		int n = poll(pf, 3, p->data_limit ? ISO_MEM_CHECK_MS : -1);
 
-		if (poll(pf, 3, -1) < 0) {
+		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			xvif_log(XVIF_LOG_ERR, "%s: worker monitor: poll: %m", p->name);
 			return NULL;
+		}
+		if (n == 0) {
+			if (!memory_check(p))
+				return NULL;
+			continue;
 		}
 		if (pf[0].revents)
 			return NULL;
@@ -371,8 +701,12 @@ static void proxy_free(struct iso_proxy *p)
 		}
 		memset(&si, 0, sizeof(si));
 		if (waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
-			xvif_log(XVIF_LOG_ERR, "%s: worker %d still not gone after SIGKILL; left as a zombie", p->name,
-				 (int)p->pid);
+			xvif_log(XVIF_LOG_ERR, "%s: worker %d still not gone after SIGKILL; left as a zombie (its uid %u is "
+				 "not reused)", p->name, (int)p->pid, (unsigned int)p->uid);
+		else if (p->uid_held)
+			uid_release(p->uid); /* reaped: nothing runs as this uid any more */
+	} else if (p->uid_held) {
+		uid_release(p->uid); /* never spawned */
 	}
 	if (p->pidfd >= 0)
 		close(p->pidfd);
@@ -406,8 +740,10 @@ static int send_cfg(struct iso_proxy *p, const struct xvif_dp_vif_cfg *cfg, int 
 	msg_init(&m->h, XVIF_ISO_CFG);
 	m->cfg_size = sizeof(m->cfg);
 	m->ntap = p->nq;
-	m->uid = XVIF_WORKER_UID;
-	m->gid = XVIF_WORKER_GID;
+	m->uid = (uint32_t)p->uid;
+	m->gid = (uint32_t)p->uid;
+	m->flags = use_namespaces ? XVIF_ISO_F_NAMESPACES : 0;
+	m->data_limit = p->data_limit;
 	m->parent_pid = getpid();
 	m->log_level = xvif_log_get_level();
 	snprintf(m->name, sizeof(m->name), "%s", p->name);
@@ -507,6 +843,12 @@ static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **ou
 		rc = -errno;
 		goto fail;
 	}
+	if (uid_alloc(&p->uid, err, errlen) < 0) {
+		rc = -EAGAIN;
+		goto fail;
+	}
+	p->uid_held = true;
+	p->data_limit = xvif_iso_data_limit(p->nq);
 	page = mmap(NULL, p->page_len, PROT_READ, MAP_SHARED, memfd, 0);
 	if (page == MAP_FAILED) {
 		snprintf(err, errlen, "worker status page: mmap: %s", strerror(errno));
@@ -558,8 +900,10 @@ static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **ou
 	}
 	p->mon_started = true;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	xvif_log(XVIF_LOG_INFO, "%s: data path in worker process %d (uid %u, seccomp), started in %.1f ms", p->name,
-		 (int)p->pid, XVIF_WORKER_UID,
+	xvif_log(XVIF_LOG_INFO,
+		 "%s: data path in worker process %d (uid %u, %s, data bound %llu MiB, seccomp), started in %.1f ms",
+		 p->name, (int)p->pid, (unsigned int)p->uid, use_namespaces ? "own namespaces" : "daemon's namespaces",
+		 (unsigned long long)(p->data_limit >> 20),
 		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	*out = (struct xvif_dp_vif *)(void *)p;
 	return 0;
@@ -687,4 +1031,11 @@ pid_t xvif_iso_vif_pid(const struct xvif_dp_vif *vif)
 	if (mode == XVIF_ISO_NONE || !vif)
 		return 0;
 	return proxy(vif)->pid;
+}
+
+uid_t xvif_iso_vif_uid(const struct xvif_dp_vif *vif)
+{
+	if (mode == XVIF_ISO_NONE || !vif)
+		return 0;
+	return proxy(vif)->uid;
 }

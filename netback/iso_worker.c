@@ -6,8 +6,10 @@
  *   1. receive the config, the status-page memfd and the TAP fds;
  *   2. as root: map the rings, bind the event channels (the engine's
  *      xvif_dp_vif_start_ops, without starting its threads);
- *   3. drop: unprivileged uid, no capabilities, no_new_privs, not dumpable,
- *      rlimits; then the seccomp allow-list (sandbox.c);
+ *   3. leave the daemon's mount (empty read-only root), IPC, UTS, network
+ *      and cgroup namespaces; drop: this vif's own unprivileged uid, no
+ *      capabilities, no_new_privs, not dumpable, rlimits (a memory bound
+ *      among them); then the seccomp allow-list (sandbox.c);
  *   4. only now start the per-queue threads, the first code that reads what
  *      the guest wrote; then seal (no more clone, seccomp, prctl);
  *   5. say STARTED, then serve commands (rate, xdp-headroom, stop), publish
@@ -260,8 +262,12 @@ int xvif_iso_worker_run(int sock, const struct xvif_dp_ops *ops, void *octx, boo
 		send_failed(sock, rc, err);
 		return 1;
 	}
-	/* From here on nothing the guest wrote has been read yet. */
-	if (drop_uid && xvif_sandbox_drop(m->uid, m->gid, err, sizeof(err)) < 0)
+	/* From here on nothing the guest wrote has been read yet. Leave the
+	 * daemon's namespaces while still root (the fds stay usable), then
+	 * drop to this vif's own uid. */
+	if (drop_uid && (m->flags & XVIF_ISO_F_NAMESPACES) && xvif_sandbox_unshare(err, sizeof(err)) < 0)
+		goto sandbox_failed;
+	if (drop_uid && xvif_sandbox_drop(m->uid, m->gid, m->data_limit, err, sizeof(err)) < 0)
 		goto sandbox_failed;
 	/* The uid change cleared the parent-death signal: set it again. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != m->parent_pid) {

@@ -58,6 +58,11 @@ static void usage(FILE *out)
 		"  --isolation MODE  process (default): each vif's data path runs in its own\n"
 		"                    unprivileged, seccomp-confined worker process (see\n"
 		"                    README \"Security model\"); none: threads in the daemon\n"
+		"  --worker-uid-base N, --worker-uid-count C  each worker runs as its own\n"
+		"                    uid/gid from N..N+C-1, ids no user, group or /etc/subuid\n"
+		"                    range may use (default %u, %u)\n"
+		"  --worker-namespaces on|off  workers leave the daemon's mount, network, IPC,\n"
+		"                    UTS and cgroup namespaces (default on)\n"
 		"  --state-dir DIR   where the daemon records the persistent TAPs it owns\n"
 		"                    (DIR/vifs; default /run/xvif-netback)\n"
 		"  --teardown-on-exit  on SIGTERM/SIGINT close every vif (state Closed,\n"
@@ -77,7 +82,7 @@ static void usage(FILE *out)
 		"Exit status: 0 on success (run: after SIGTERM/SIGINT), 1 on a runtime\n"
 		"failure, 2 on a usage error, 3 if the kernel's xen-netback is loaded\n"
 		"(the message says how to unload and blacklist it).\n",
-		XVIF_MAX_QUEUES, XVIF_MAX_QUEUES);
+		XVIF_MAX_QUEUES, XVIF_MAX_QUEUES, XVIF_ISO_UID_BASE_DEFAULT, XVIF_ISO_UID_COUNT_DEFAULT);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -96,6 +101,9 @@ struct opts {
 	enum xvif_iso_mode isolation;
 	const char *state_dir;
 	bool teardown_on_exit;
+	uint32_t uid_base, uid_count;
+	bool worker_ns;
+	bool worker_opts;
 };
 
 /* ---- run ---- */
@@ -307,7 +315,8 @@ out:
 
 /* ---- command line ---- */
 
-enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON, OPT_ISOLATION, OPT_STATE_DIR, OPT_TEARDOWN };
+enum { OPT_LOG_LEVEL = 256, OPT_SOCKET, OPT_MAX_QUEUES, OPT_JSON, OPT_ISOLATION, OPT_STATE_DIR, OPT_TEARDOWN,
+       OPT_UID_BASE, OPT_UID_COUNT, OPT_WORKER_NS };
 
 int main(int argc, char **argv)
 {
@@ -319,12 +328,18 @@ int main(int argc, char **argv)
 		{ "isolation", required_argument, NULL, OPT_ISOLATION },
 		{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
 		{ "teardown-on-exit", no_argument, NULL, OPT_TEARDOWN },
+		{ "worker-uid-base", required_argument, NULL, OPT_UID_BASE },
+		{ "worker-uid-count", required_argument, NULL, OPT_UID_COUNT },
+		{ "worker-namespaces", required_argument, NULL, OPT_WORKER_NS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .log_level = XVIF_LOG_INFO, .socket = XVIF_STATUS_SOCKET, .state_dir = "/run/xvif-netback" };
+	struct opts o = { .log_level = XVIF_LOG_INFO, .socket = XVIF_STATUS_SOCKET, .state_dir = "/run/xvif-netback",
+			  .uid_base = XVIF_ISO_UID_BASE_DEFAULT, .uid_count = XVIF_ISO_UID_COUNT_DEFAULT,
+			  .worker_ns = true };
 	const char *cmd = "run";
+	char err[512];
 	uint64_t v;
 	int c;
 
@@ -382,6 +397,21 @@ int main(int argc, char **argv)
 		case OPT_TEARDOWN:
 			o.teardown_on_exit = true;
 			break;
+		case OPT_UID_BASE:
+		case OPT_UID_COUNT:
+			if (xvif_parse_uint(optarg, 0xfffffffeu, &v) || v < 1)
+				return usage_error(c == OPT_UID_BASE ? "--worker-uid-base '%s': give a uid, e.g. 65536"
+								     : "--worker-uid-count '%s': give a count, e.g. 4096",
+						   optarg);
+			*(c == OPT_UID_BASE ? &o.uid_base : &o.uid_count) = (uint32_t)v;
+			o.worker_opts = true;
+			break;
+		case OPT_WORKER_NS:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				return usage_error("--worker-namespaces '%s': use on (the default) or off", optarg);
+			o.worker_ns = strcmp(optarg, "on") == 0;
+			o.worker_opts = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -397,12 +427,18 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (strcmp(cmd, "status") == 0) {
-		if (o.max_queues || o.log_level != XVIF_LOG_INFO || o.teardown_on_exit ||
+		if (o.max_queues || o.log_level != XVIF_LOG_INFO || o.teardown_on_exit || o.worker_opts ||
 		    strcmp(o.state_dir, "/run/xvif-netback"))
 			return usage_error("%s: status takes only --json and --socket", "options");
 		return xvif_status_client(o.socket, o.json, stdout);
 	}
 	if (o.json)
 		return usage_error("%s: --json belongs to the status command (xvif-netback status --json)", "run");
+	/* The worker uid range must be ids no one else has. */
+	if (o.isolation == XVIF_ISO_PROCESS &&
+	    (xvif_iso_set_uid_range(o.uid_base, o.uid_count, err, sizeof(err)) < 0 ||
+	     xvif_iso_uid_range_check(o.uid_base, o.uid_count, NULL, err, sizeof(err)) < 0))
+		return usage_error("%s", err);
+	xvif_iso_set_namespaces(o.worker_ns);
 	return run(&o);
 }

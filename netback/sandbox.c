@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -42,7 +43,43 @@ static int set_limit(int res, rlim_t v)
 	return setrlimit(res, &rl);
 }
 
-int xvif_sandbox_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
+int xvif_sandbox_unshare(char *err, size_t errlen)
+{
+	/* No CLONE_NEWPID: the worker would have to be its namespace's init
+	 * (clone at spawn; unshare(CLONE_NEWPID) would forbid its threads),
+	 * which ignores every signal but SIGKILL from the daemon and sees
+	 * getppid() == 0. Seccomp already forbids kill, ptrace and opening
+	 * /proc. No CLONE_NEWUSER: the uid change below is the point. */
+	if (unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET | CLONE_NEWCGROUP) < 0)
+		return fail(err, errlen, "unshare(mount, ipc, uts, net, cgroup)");
+	/* Nothing we mount or unmount from here on reaches the daemon's
+	 * namespace (or comes back from it). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(err, errlen, "mount(/, MS_REC|MS_PRIVATE)");
+	/* An empty read-only tmpfs on a directory every dom0 has (we opened
+	 * /dev/xen/ a moment ago), made the root; the old tree is detached. */
+	if (mount("xvif-worker", "/dev", "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "size=4k,mode=0555") < 0)
+		return fail(err, errlen, "mount(tmpfs on /dev)");
+	if (chdir("/dev") < 0)
+		return fail(err, errlen, "chdir(/dev)");
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) < 0)
+			return fail(err, errlen, "umount2(old root)");
+	} else if (errno != EINVAL || chroot(".") < 0) {
+		/* EINVAL: our root is not a mount point (the daemon runs
+		 * chrooted): a chroot into the tmpfs does, as the capabilities
+		 * to leave it go below. */
+		return fail(err, errlen, "pivot_root");
+	}
+	if (chdir("/") < 0)
+		return fail(err, errlen, "chdir(/)");
+	if (sethostname("xvif-worker", 11) < 0)
+		return fail(err, errlen, "sethostname");
+	return 0;
+}
+
+int xvif_sandbox_drop(uid_t uid, gid_t gid, uint64_t data_limit, char *err, size_t errlen)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2];
@@ -60,6 +97,11 @@ int xvif_sandbox_drop(uid_t uid, gid_t gid, char *err, size_t errlen)
 	if (set_limit(RLIMIT_CORE, 0) || set_limit(RLIMIT_MEMLOCK, 0) ||
 	    set_limit(RLIMIT_NOFILE, SANDBOX_NOFILE) || set_limit(RLIMIT_MSGQUEUE, 0))
 		return fail(err, errlen, "setrlimit");
+	/* The memory bound: brk, mmap and mprotect that would take the
+	 * private writable mappings past it fail with ENOMEM (the daemon
+	 * closes a vif whose worker sits at its bound). */
+	if (data_limit && set_limit(RLIMIT_DATA, (rlim_t)data_limit))
+		return fail(err, errlen, "setrlimit(RLIMIT_DATA)");
 	/* While still root: empty the bounding set (so nothing can come back
 	 * through an exec, which seccomp forbids anyway) and lock securebits so
 	 * uid 0 never means capabilities again. */
