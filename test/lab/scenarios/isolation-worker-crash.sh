@@ -1,12 +1,17 @@
 # isolation-worker-crash: with --isolation=process (the default), every vif's
 # data path is a worker process of xvif-netback. Checks on real Xen that a
-# worker runs unprivileged (uid 65534, no capabilities, no_new_privs, a
-# seccomp filter), then SIGKILLs the worker of vif 1 (as a crash of the code
+# worker runs unprivileged (its own uid and gid from the worker range, not
+# the other worker's, and unable to signal it; no capabilities,
+# no_new_privs, a seccomp filter), in its own mount (empty root), network,
+# IPC, UTS and cgroup namespaces (traffic through its TAP fd, opened in
+# dom0's network namespace, is the check that matters: ping and TCP below),
+# and within its memory bound; then SIGKILLs the worker of vif 1 (as a crash of the code
 # that parses that guest's data would end): vif 1 is closed (backend state
 # Closing/Closed, the daemon logs "worker died: signal 9"), while the daemon
 # and vif 0 go on: same daemon pid, vif 0's worker untouched, ping and TCP
 # over vif 0. Ends with vif 1 detached.
-# Metrics: worker_rss_kb (VmRSS of vif 0's worker), kill_to_closed_s,
+# Metrics: worker_rss_kb (VmRSS of vif 0's worker), worker_vmdata_kb (its
+# VmData) and worker_data_bound_kb (the bound the daemon set), kill_to_closed_s,
 # after_kill_tcp_to_guest_mbps.
 # lab-timeout: 300
 lab_need_backend xvif
@@ -35,7 +40,15 @@ for w in $w0 $w1; do
 	pp=$(awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$w/stat")
 	[ "$pp" = "$dpid" ] || lab_fail "worker $w's parent is $pp, not the daemon $dpid"
 	tr '\0' ' ' < "/proc/$w/cmdline" | grep -q -- '--vif-worker' || lab_fail "worker $w's command line has no --vif-worker"
-	[ "$(field "$w" Uid | head -c5)" = 65534 ] || lab_fail "worker $w runs as uid '$(field "$w" Uid)', not 65534"
+	u=$(field "$w" Uid); g=$(field "$w" Gid)
+	[ -n "$u" ] && [ "$u" -ge 65536 ] && [ "$u" -le 69631 ] || lab_fail "worker $w runs as uid '$u', not one of the worker range 65536..69631"
+	[ "$g" = "$u" ] || lab_fail "worker $w runs as gid '$g', not its uid $u"
+	for ns in mnt net ipc uts cgroup; do
+		[ "$(readlink "/proc/$w/ns/$ns")" != "$(readlink "/proc/$dpid/ns/$ns")" ] ||
+			lab_fail "worker $w shares the daemon's $ns namespace ($(readlink "/proc/$w/ns/$ns"))"
+	done
+	echo "worker $w: uid $u; namespaces: $(for ns in mnt net ipc uts cgroup pid; do printf '%s ' "$(readlink "/proc/$w/ns/$ns")"; done)"
+	[ -z "$(ls -A "/proc/$w/root/" 2>&1)" ] || lab_fail "worker $w sees a filesystem: $(ls -A "/proc/$w/root/" 2>&1 | head -n 5 | tr '\n' ' ')"
 	[ "$(field "$w" CapEff)" = 0000000000000000 ] || lab_fail "worker $w has effective capabilities $(field "$w" CapEff)"
 	[ "$(field "$w" CapPrm)" = 0000000000000000 ] || lab_fail "worker $w has permitted capabilities $(field "$w" CapPrm)"
 	[ "$(field "$w" CapBnd)" = 0000000000000000 ] || lab_fail "worker $w keeps a capability bounding set $(field "$w" CapBnd)"
@@ -44,6 +57,29 @@ for w in $w0 $w1; do
 	ls -l "/proc/$w/fd" 2>/dev/null | sed 's/^.* \([0-9]* -> \)/  fd \1/'
 done
 lab_metric worker_rss_kb "$(field "$w0" VmRSS)"
+u0=$(field "$w0" Uid); u1=$(field "$w1" Uid)
+[ "$u0" != "$u1" ] || lab_fail "vif 0's and vif 1's workers share uid $u0"
+for ns in mnt net ipc uts cgroup; do
+	[ "$(readlink "/proc/$w0/ns/$ns")" != "$(readlink "/proc/$w1/ns/$ns")" ] || lab_fail "the two workers share a $ns namespace"
+done
+# A compromised worker 0 (its uid; its seccomp filter forbids kill anyway)
+# cannot signal worker 1; the same probe at itself works.
+if command -v setpriv > /dev/null; then
+	out=$(setpriv --reuid="$u0" --regid="$u0" --clear-groups kill -0 "$w1" 2>&1) &&
+		lab_fail "uid $u0 (worker $w0) can signal worker $w1 (uid $u1)"
+	echo "uid $u0 -> worker $w1: $out"
+	setpriv --reuid="$u0" --regid="$u0" --clear-groups kill -0 "$w0" || lab_fail "uid $u0 cannot signal its own worker $w0 (the probe is broken)"
+else
+	echo "NOTE: no setpriv in dom0: the cross-signal probe is not run (distinct uids checked above)"
+fi
+# The memory bound the daemon set, and where the worker is.
+bound=$(grep -o "xvif$d.0: data path in worker process $w0 .*data bound [0-9]* MiB" "$LAB_DAEMON_LOG" | tail -n1 | sed 's/.*data bound \([0-9]*\) MiB/\1/')
+vmdata=$(field "$w0" VmData)
+echo "worker $w0: VmData $vmdata kB, bound ${bound:-?} MiB"
+[ -n "$bound" ] || lab_fail "the daemon's log does not give vif 0's worker's memory bound"
+[ "$vmdata" -lt $((bound * 1024)) ] || lab_fail "worker $w0 has VmData $vmdata kB, not under its bound $bound MiB"
+lab_metric worker_vmdata_kb "$vmdata"
+lab_metric worker_data_bound_kb "$((bound * 1024))"
 
 t0=$(lab_now)
 lab_run kill -9 "$w1"
