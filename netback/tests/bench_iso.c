@@ -10,8 +10,11 @@
  *             (--isolation=none) vs in a worker process exec'd the way the
  *             daemon does it (fork + exec of /proc/self/exe, config over the
  *             socket, uid drop when root, seccomp)
- *   spawn     xvif_iso_vif_start() latency: none vs process
- *   rss       the worker's VmRSS
+ *   spawn     xvif_iso_vif_start() latency: none vs process, and process
+ *             with vs without the worker's own namespaces (20 starts each,
+ *             alternating; as root)
+ *   namespaces the roundtrip's frames/s with vs without them
+ *   rss       the worker's VmRSS, and its VmData against its memory bound
  */
 #include <errno.h>
 #include <poll.h>
@@ -151,7 +154,7 @@ static void on_broken(void *arg, unsigned int q, const char *why)
 }
 
 /* One measurement in @mode: start latency (ms), frames/s, worker RSS (kB). */
-static int roundtrip(enum xvif_iso_mode mode, double *start_ms, double *fps, long *rss_kb)
+static int roundtrip(enum xvif_iso_mode mode, bool ns, double *start_ms, double *fps, long *rss_kb, long *data_kb)
 {
 	struct ff_opts o = bench_opts();
 	struct ff *ff = calloc(1, sizeof(*ff));
@@ -169,6 +172,7 @@ static int roundtrip(enum xvif_iso_mode mode, double *start_ms, double *fps, lon
 	ff->cfg.name = "bench";
 	ff->cfg.on_broken = on_broken;
 	xvif_iso_set_mode(mode);
+	xvif_iso_set_namespaces(ns);
 	if (mode == XVIF_ISO_NONE) {
 		/* The engine on the fake hypervisor in this process. */
 		t0 = now_s();
@@ -204,12 +208,13 @@ static int roundtrip(enum xvif_iso_mode mode, double *start_ms, double *fps, lon
 	}
 	*fps = done / (now_s() - t0);
 	*rss_kb = 0;
+	*data_kb = 0;
 	if (mode == XVIF_ISO_PROCESS) {
 		snprintf(path, sizeof(path), "/proc/%d/status", (int)xvif_iso_vif_pid(vif));
 		f = fopen(path, "r");
 		while (f && fgets(line, sizeof(line), f))
-			if (sscanf(line, "VmRSS: %ld", rss_kb) == 1)
-				break;
+			if (sscanf(line, "VmRSS: %ld", rss_kb) != 1)
+				sscanf(line, "VmData: %ld", data_kb);
 		if (f)
 			fclose(f);
 		xvif_iso_vif_stop(vif);
@@ -240,6 +245,36 @@ static int worker_main(void)
 	return xvif_iso_worker_run(3, &fake_xen_ops, &ff->fx, geteuid() == 0);
 }
 
+/* Worker start latency alone (ms), with or without namespaces. */
+static double spawn_ms(bool ns)
+{
+	struct ff_opts o = bench_opts();
+	struct ff *ff = calloc(1, sizeof(*ff));
+	struct xvif_dp_vif *vif = NULL;
+	char err[192];
+	double t0, ms = -1;
+
+	if (!ff)
+		return -1;
+	ff_prepare(ff, &o);
+	ff->cfg.name = "bench";
+	ff->cfg.on_broken = on_broken;
+	xvif_iso_set_mode(XVIF_ISO_PROCESS);
+	xvif_iso_set_namespaces(ns);
+	t0 = now_s();
+	if (xvif_iso_vif_start(&ff->cfg, &vif, err, sizeof(err)) == 0) {
+		ms = (now_s() - t0) * 1e3;
+		xvif_iso_vif_stop(vif);
+	} else {
+		fprintf(stderr, "bench: worker start: %s\n", err);
+	}
+	ff_stop(ff);
+	free(ff);
+	return ms;
+}
+
+#define SPAWNS 20
+
 static int cmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -249,8 +284,8 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	double sec[2][RUNS], st[2][RUNS], fp[2][RUNS];
-	long rss = 0;
+	double sec[2][RUNS], st[3][RUNS], fp[3][RUNS], sp[2][SPAWNS];
+	long rss = 0, data = 0;
 	unsigned int r, m;
 
 	if (argc > 1 && strcmp(argv[1], "--vif-worker") == 0)
@@ -265,16 +300,23 @@ int main(int argc, char **argv)
 	printf("seccomp: engine TX+RX packets/s (%u B, median of %u): no filter %.0f, filter %.0f, ratio %.3f\n",
 	       FRAME, RUNS, sec[0][RUNS / 2], sec[1][RUNS / 2], sec[1][RUNS / 2] / sec[0][RUNS / 2]);
 	for (r = 0; r < RUNS; r++) {
-		long k = 0;
+		long k = 0, dk = 0;
 
-		if (roundtrip(XVIF_ISO_NONE, &st[0][r], &fp[0][r], &(long){ 0 }) < 0 ||
-		    roundtrip(XVIF_ISO_PROCESS, &st[1][r], &fp[1][r], &k) < 0) {
+		if (roundtrip(XVIF_ISO_NONE, true, &st[0][r], &fp[0][r], &(long){ 0 }, &(long){ 0 }) < 0 ||
+		    roundtrip(XVIF_ISO_PROCESS, true, &st[1][r], &fp[1][r], &k, &dk) < 0 ||
+		    roundtrip(XVIF_ISO_PROCESS, false, &st[2][r], &fp[2][r], &(long){ 0 }, &(long){ 0 }) < 0) {
 			fprintf(stderr, "bench: roundtrip run %u failed\n", r);
 			return 1;
 		}
 		rss = k > rss ? k : rss;
+		data = dk > data ? dk : data;
 	}
-	for (m = 0; m < 2; m++) {
+	for (r = 0; r < SPAWNS; r++)
+		for (m = 0; m < 2; m++)
+			sp[m][r] = spawn_ms(m == 0);
+	qsort(sp[0], SPAWNS, sizeof(double), cmp);
+	qsort(sp[1], SPAWNS, sizeof(double), cmp);
+	for (m = 0; m < 3; m++) {
 		qsort(st[m], RUNS, sizeof(double), cmp);
 		qsort(fp[m], RUNS, sizeof(double), cmp);
 	}
@@ -282,7 +324,13 @@ int main(int argc, char **argv)
 	       RUNS, fp[0][RUNS / 2], fp[1][RUNS / 2], fp[1][RUNS / 2] / fp[0][RUNS / 2]);
 	printf("spawn: vif start ms (median of %u): none %.2f, process (fork+exec+map+drop+seccomp) %.2f\n", RUNS,
 	       st[0][RUNS / 2], st[1][RUNS / 2]);
-	printf("rss: worker VmRSS %ld kB (fake hypervisor: its 4 MiB grant table is in the worker's memory too)\n", rss);
+	printf("namespaces: roundtrip frames/s (median of %u): with %.0f, without %.0f, ratio %.3f; worker start ms "
+	       "(median of %u, alternating): with %.2f, without %.2f%s\n",
+	       RUNS, fp[1][RUNS / 2], fp[2][RUNS / 2], fp[1][RUNS / 2] / fp[2][RUNS / 2], SPAWNS, sp[0][SPAWNS / 2],
+	       sp[1][SPAWNS / 2], geteuid() == 0 ? "" : " (not root: no namespaces either way)");
+	printf("rss: worker VmRSS %ld kB, VmData %ld kB of a %llu kB bound (fake hypervisor: its 4 MiB grant table is in the "
+	       "worker's memory too)\n",
+	       rss, data, (unsigned long long)(xvif_iso_data_limit(1) >> 10));
 	fflush(stdout);
 	_exit(0);
 }
