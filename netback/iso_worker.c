@@ -35,6 +35,9 @@
 /* How often the status page is refreshed (status readers see counters at
  * most this old; a broken queue is published at once). */
 #define ISO_PAGE_MS 200
+/* A queue thread's stack (glibc's default under the usual 8 MiB
+ * RLIMIT_STACK). */
+#define ISO_THREAD_STACK (8u << 20)
 
 struct wk {
 	int sock;
@@ -156,19 +159,32 @@ static int recv_cfg(int sock, struct xvif_iso_cfg_msg *m, int *fds, unsigned int
 
 int xvif_iso_worker_threads(struct xvif_dp_vif *vif, char *err, size_t errlen)
 {
+	pthread_attr_t attr;
 	unsigned int i;
 	int rc;
 
+	/* A fixed stack size: glibc's default follows RLIMIT_STACK (32 MiB
+	 * when unlimited), and every stack counts against the memory bound
+	 * (ISO_DATA_PER_QUEUE in iso_proc.c). */
+	rc = pthread_attr_init(&attr);
+	if (rc == 0)
+		rc = pthread_attr_setstacksize(&attr, ISO_THREAD_STACK);
+	if (rc) {
+		snprintf(err, errlen, "thread attributes: %s", strerror(rc));
+		return -rc;
+	}
 	/* The engine's own thread start, done here after the sandbox is up
 	 * (dp_vif.c does the same in mode none). */
 	for (i = 0; i < vif->nq; i++) {
-		rc = pthread_create(&vif->q[i].thread, NULL, xvif_dp_worker, &vif->q[i]);
+		rc = pthread_create(&vif->q[i].thread, &attr, xvif_dp_worker, &vif->q[i]);
 		if (rc) {
 			snprintf(err, errlen, "queue-%u: cannot start its thread: %s", i, strerror(rc));
+			pthread_attr_destroy(&attr);
 			return -rc;
 		}
 		vif->q[i].thread_started = true;
 	}
+	pthread_attr_destroy(&attr);
 	return 0;
 }
 

@@ -383,11 +383,14 @@ static void *echo_guest(void *arg)
 	return NULL;
 }
 
+/* Queues of the next vif started (both sides read it: the exec'd worker
+ * from the environment). The echoing guest serves queue 0 only. */
 static struct ff_opts child_opts(void)
 {
 	struct ff_opts o = ff_default_opts();
+	const char *nq = getenv("XVIF_TEST_NQ");
 
-	o.nq = 1;
+	o.nq = nq ? (unsigned int)atoi(nq) : 1;
 	return o;
 }
 
@@ -1147,6 +1150,21 @@ static void worker_memory_peak_fits(void **state)
 	print_message("worker VmData peak %lld KiB, bound %llu KiB (1 queue)\n", peak, (unsigned long long)(limit >> 10));
 	/* Well inside: at most half the bound. */
 	assert_true(peak > 0 && (uint64_t)peak * 1024 * 2 <= limit);
+	side_stop(&a);
+
+	/* The most queues a vif may have: every queue's thread (and stack)
+	 * starts within the bound, and queue 0 still echoes. */
+	setenv("XVIF_TEST_NQ", "16", 1);
+	assert_int_equal(XVIF_MAX_QUEUES, 16);
+	assert_int_equal(side_start(&a, "xvifQ", CHILD_ECHO), 0);
+	unsetenv("XVIF_TEST_NQ");
+	assert_int_equal(xvif_iso_vif_num_queues(a.vif), 16);
+	assert_true(roundtrip(&a, 21));
+	data = proc_field(xvif_iso_vif_pid(a.vif), "VmData");
+	assert_int_equal(proc_field(xvif_iso_vif_pid(a.vif), "Threads"), 16 + 2); /* queues, main, the fake guest */
+	print_message("worker VmData %lld KiB, bound %llu KiB (16 queues)\n", data,
+		      (unsigned long long)(xvif_iso_data_limit(16) >> 10));
+	assert_true(data > 0 && (uint64_t)data * 1024 * 2 <= xvif_iso_data_limit(16));
 	side_stop(&a);
 	no_children_left();
 }
