@@ -75,6 +75,41 @@ static void rx_large_sg(void **state)
 	stop(ff);
 }
 
+/* Each RX buffer kind around its boundaries (small up to 2 KiB less the
+ * header, big-shrunk-to-size up to 16 KiB, big beyond), queued together
+ * while the guest has no buffers, then delivered intact and in order. */
+static void rx_buffer_kinds_intact(void **state)
+{
+	static const uint32_t len[] = { 60, 2000, 2100, 8000, 16383, 16384, 40000, 3000 };
+	const unsigned int n = sizeof(len) / sizeof(len[0]);
+	struct ff_opts o = ff_default_opts();
+	struct ff *ff = start(&o);
+	struct xvif_rxr_pkt pkt;
+	uint64_t bytes = 0;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		ff_frame(frame, len[i], 4, XVIF_IPPROTO_UDP, i);
+		assert_int_equal(ff_tap_write(ff, 0, NULL, frame, len[i]), 0);
+		bytes += len[i];
+		if (i % 4 == 3)
+			ff_run(ff, 0, 8); /* a socket pair queues few messages */
+	}
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_status(ff, 0).rx_queued_bytes, bytes);
+	ff_rx_post(ff, 0, 64);
+	ff_run(ff, 0, 8);
+	for (i = 0; i < n; i++) {
+		ff_frame(frame, len[i], 4, XVIF_IPPROTO_UDP, i);
+		assert_int_equal(ff_rx_recv(ff, 0, got, sizeof(got), &pkt), (int)len[i]);
+		assert_memory_equal(got, frame, len[i]);
+	}
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_RX_PACKETS), n);
+	assert_int_equal(ff_status(ff, 0).rx_queued_bytes, 0);
+	stop(ff);
+}
+
 /* Without feature-sg a frame larger than a page cannot be delivered. */
 static void rx_no_sg_too_big_dropped(void **state)
 {
@@ -823,6 +858,7 @@ int main(void)
 		cmocka_unit_test(rx_ring_wraps),
 		cmocka_unit_test(rings_attached_at_nonzero_indexes),
 		cmocka_unit_test(rx_push_at_packet_boundaries),
+		cmocka_unit_test(rx_buffer_kinds_intact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
