@@ -10,7 +10,7 @@
 # Metrics: scale_vifs, scale_attach_all_s, scale_procs_base, scale_procs,
 #   scale_threads_base, scale_threads, rss_daemon_base_kib, rss_daemon_kib,
 #   rss_daemon_per_vif_kib, rss_total_base_kib, rss_total_kib,
-#   rss_total_per_vif_kib, pss_total_per_vif_kib, scale_tcp_min_mbps,
+#   rss_total_per_vif_kib, pss_daemon_per_vif_kib, pss_total_per_vif_kib, scale_tcp_min_mbps,
 #   scale_tcp_sum_mbps, scale_gntdev_maps.
 # lab-timeout: 900
 lab_need_backend xvif
@@ -48,10 +48,10 @@ lab_metric scale_procs "$S_procs"
 lab_metric scale_threads_base "$(scale_get base threads)"
 lab_metric scale_threads "$S_threads"
 lab_metric scale_gntdev_maps "$S_gntdev_maps"
-for k in rss_daemon rss_total pss_total; do
-	case $k in rss_daemon) key=rss_daemon_kib;; rss_total) key=rss_kib;; pss_total) key=pss_kib;; esac
+for k in rss_daemon rss_total pss_daemon pss_total; do
+	case $k in rss_daemon) key=rss_daemon_kib;; rss_total) key=rss_kib;; pss_daemon) key=pss_daemon_kib;; pss_total) key=pss_kib;; esac
 	b=$(scale_get base "$key"); l=$(scale_get loaded "$key")
-	[ "$k" = pss_total ] || { lab_metric "${k}_base_kib" "$b"; lab_metric "${k}_kib" "$l"; }
+	case $k in pss_*) ;; *) lab_metric "${k}_base_kib" "$b"; lab_metric "${k}_kib" "$l";; esac
 	lab_metric "${k}_per_vif_kib" "$(awk -v a="$l" -v b="$b" -v n="$N" 'BEGIN{printf "%.0f", (a - b) / n}')"
 done
 

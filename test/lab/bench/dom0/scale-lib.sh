@@ -21,7 +21,7 @@ scale_procs() {
 # the vifs leave in dom0, into $LAB_STATE/scale-NAME.* and as shell
 # variables S_<key> (keys below). Detail files (fd targets, xenstore
 # paths) stay for a diff.
-#   procs threads rss_daemon_kib rss_kib pss_kib fds gntdev_maps taps
+#   procs threads rss_daemon_kib pss_daemon_kib rss_kib pss_kib fds gntdev_maps taps
 #   xs_vif_paths xs_all_paths status_vifs
 scale_snapshot() {
 	local name=$1 root p f=$LAB_STATE/scale-$1 d
@@ -46,6 +46,7 @@ scale_snapshot() {
 	S_procs=$(wc -l < "$f.procs")
 	S_threads=$(awk '{t += $3} END{print t + 0}' "$f.mem")
 	S_rss_daemon_kib=$(awk -v r="$root" '$1 == r {print $2 + 0}' "$f.mem")
+	S_pss_daemon_kib=$(awk -v r="$root" '$1 == r {print $4 + 0}' "$f.mem")
 	S_rss_kib=$(awk '{t += $2} END{print t + 0}' "$f.mem")
 	S_pss_kib=$(awk '{t += $4} END{print t + 0}' "$f.mem")
 	S_fds=$(wc -l < "$f.fds")
@@ -54,8 +55,8 @@ scale_snapshot() {
 	S_xs_vif_paths=$(wc -l < "$f.xs")
 	S_xs_all_paths=$(wc -l < "$f.xsall")
 	S_status_vifs=$(timeout 20 xvif-netback status --json 2>/dev/null | grep -o '"devid"' | wc -l)
-	echo "[$(lab_now)] snapshot $name: procs=$S_procs threads=$S_threads rss_daemon=${S_rss_daemon_kib}KiB rss=${S_rss_kib}KiB pss=${S_pss_kib}KiB fds=$S_fds gntdev_maps=$S_gntdev_maps taps=$S_taps xs_vif_paths=$S_xs_vif_paths xs_all_paths=$S_xs_all_paths status_vifs=$S_status_vifs"
-	for k in procs threads rss_daemon_kib rss_kib pss_kib fds gntdev_maps taps xs_vif_paths xs_all_paths status_vifs; do
+	echo "[$(lab_now)] snapshot $name: procs=$S_procs threads=$S_threads rss_daemon=${S_rss_daemon_kib}KiB pss_daemon=${S_pss_daemon_kib}KiB rss=${S_rss_kib}KiB pss=${S_pss_kib}KiB fds=$S_fds gntdev_maps=$S_gntdev_maps taps=$S_taps xs_vif_paths=$S_xs_vif_paths xs_all_paths=$S_xs_all_paths status_vifs=$S_status_vifs"
+	for k in procs threads rss_daemon_kib pss_daemon_kib rss_kib pss_kib fds gntdev_maps taps xs_vif_paths xs_all_paths status_vifs; do
 		eval "echo \"$k=\$S_$k\""
 	done > "$f.vars"
 }
