@@ -2,9 +2,13 @@
 # vifs over) and start a different binary (a copy of xvif-netback with
 # other bytes appended, so its hash differs) under a connected guest with a
 # ping every 50 ms running. The new binary adopts the vif (xenstore stays
-# 4/4 throughout), traffic passes both ways after, same fds / gntdev
-# mappings as before; then back to the original binary the same way.
-# Metrics: gap_ms (longest run of lost 50 ms pings x 50), restart_s.
+# 4/4 throughout), traffic passes both ways after, the daemon and its
+# workers hold the same fds / TAP fds / gntdev mappings / worker processes
+# as before, no orphan, no worker of the old daemon; then back to the
+# original binary the same way, with the same checks.
+# Metrics: gap_ms (longest run of lost 50 ms pings x 50), restart_s (SIGTERM
+# to adopted), exit_s (SIGTERM to the old daemon gone);
+# gap_back_ms, restart_back_s for the way back.
 # lab-timeout: 240
 lab_need_backend xvif
 . /lab/scenarios/lib/restart.sh
@@ -22,6 +26,7 @@ sleep 3
 mark=$(wc -l < "$LAB_DAEMON_LOG")
 t0=$(lab_now)
 rs_term || lab_fail "the daemon did not exit on SIGTERM"
+lab_metric exit_s "$RS_EXIT_S"
 tail -n +"$mark" "$LAB_DAEMON_LOG" | grep -q "handing every vif over" || lab_fail "the daemon did not log the hand-over on SIGTERM"
 rs_start "$new_bin" || lab_fail "the upgraded binary did not come up"
 lab_wait 20 "the upgraded daemon to adopt xvif$d.0" sh -c "tail -n +$mark '$LAB_DAEMON_LOG' | grep -q 'xvif$d.0: adopted (frontend kept'" ||
@@ -38,16 +43,28 @@ sort /tmp/rs-up-states | uniq -c
 rs_ping_all 1 || lab_fail "dom0 -> guest ping after the upgrade"
 lab_check "guest -> dom0 ping after the upgrade" lab_guest 'ping -c 3 -W 2 10.0.0.1'
 r1=$(rs_res "$(lab_daemon_pid)"); echo "after: $r1"
-for k in fds gntdev tun workers; do
-	[ "$(rs_field "$r0" $k)" = "$(rs_field "$r1" $k)" ] || lab_fail "after the upgrade $k=$(rs_field "$r1" $k), before $k=$(rs_field "$r0" $k)"
-done
+o=$(rs_same_res "$r0" "$r1") || lab_fail "after the upgrade the daemon holds$o"
 o=$(rs_no_orphans) || lab_fail "$o"
 o=$(rs_stale_workers); [ -z "$o" ] || lab_fail "worker process(es) of the old daemon still run: $o"
 # Back to the installed binary for the scenarios after this one.
+gp=$(rs_gap_start 0 /tmp/rs-back-ping.txt)
+sleep 1
 mark=$(wc -l < "$LAB_DAEMON_LOG")
+t0=$(lab_now)
 rs_term || lab_fail "the upgraded daemon did not exit on SIGTERM"
 rs_start || lab_fail "the original binary did not come back"
 lab_wait 20 "adoption by the original binary" sh -c "tail -n +$mark '$LAB_DAEMON_LOG' | grep -q 'xvif$d.0: adopted (frontend kept'" ||
 	lab_fail "the original binary did not adopt xvif$d.0 back"
+lab_metric restart_back_s "$(lab_since "$t0")"
+lab_wait 10 "vif 0 to answer again" ping -c1 -W1 10.0.0.2
+sleep 1
+gap_back=$(rs_gap_stop "$gp" /tmp/rs-back-ping.txt) || lab_fail "the 50 ms ping on vif 0 across the way back: $gap_back"
+tail -n 2 /tmp/rs-back-ping.txt
+lab_metric gap_back_ms "$gap_back"
 rs_ping_all 1 || lab_fail "ping after going back to the original binary"
-lab_pass "upgraded and back with the guest Connected; gap ${gap} ms"
+lab_check "guest -> dom0 ping after going back" lab_guest 'ping -c 3 -W 2 10.0.0.1'
+r2=$(rs_res "$(lab_daemon_pid)"); echo "back: $r2"
+o=$(rs_same_res "$r0" "$r2") || lab_fail "back on the original binary the daemon holds$o"
+o=$(rs_no_orphans) || lab_fail "$o"
+o=$(rs_stale_workers); [ -z "$o" ] || lab_fail "worker process(es) of the upgraded daemon still run: $o"
+lab_pass "upgraded and back with the guest Connected; gap ${gap} ms, back ${gap_back} ms"
