@@ -52,7 +52,7 @@ XVIF_DOMID_MAX=32752      # DOMID_FIRST_RESERVED (0x7ff0): larger ids are not gu
 XVIF_DEVID_MAX=65535      # devid is a uint16 "handle" in libxl
 XVIF_MTU_MIN=68           # smallest MTU IPv4 allows (RFC 791)
 XVIF_MTU_MAX=65535        # largest packet an IPv4 header can describe
-XVIF_LOCK_WAIT=60         # seconds: longer than any other run's work (ovs-vsctl's 30 s timeout)
+XVIF_LOCK_WAIT=${XVIF_LOCK_WAIT:-60} # seconds: longer than any other run's work (ovs-vsctl's 30 s timeout)
 XVIF_WAIT_STEP=0.2        # seconds between checks for the interface ...
 XVIF_WAIT_STEPS_PER_S=5   # ... so five checks a second
 
@@ -293,15 +293,27 @@ xvif_wait_dev() {
 
 ##
 # xvif_lock
-# Serialise every xvif hotplug run's changes (firewall chains are shared
-# between vifs): an exclusive flock on XVIF_LOCK_DIR/xvif, held until the
-# script exits. Taking it twice is a no-op.
+# Serialise the xvif hotplug runs' firewall changes (INPUT, FORWARD and
+# POSTROUTING are shared between vifs): an exclusive flock on
+# XVIF_LOCK_DIR/xvif, held until the script exits. Taking it twice is a
+# no-op. Taken only by runs that change iptables: a vif's bridge, routes
+# and sysctls are its own (libxl runs one script at a time per vif), so a
+# guest with many vifs and no ip= brings them up in parallel (16 runs in a
+# row overran libxl's 40 s hotplug timeout in the lab, under TCG).
 xvif_lock() {
+	# After a failed wait (the cleanup of that failure comes here again):
+	# no firewall change without the lock, and no second wait.
+	[ -z "${XVIF_LOCK_GAVE_UP:-}" ] ||
+		fatal "not changing the firewall: the hotplug lock $XVIF_LOCK_DIR/xvif is not ours"
 	[ -z "$XVIF_LOCK_FD" ] || return 0
 	mkdir -p "$XVIF_LOCK_DIR" || fatal "cannot create lock directory $XVIF_LOCK_DIR"
 	exec {XVIF_LOCK_FD}>>"$XVIF_LOCK_DIR/xvif" || fatal "cannot open lock $XVIF_LOCK_DIR/xvif"
-	flock -w "$XVIF_LOCK_WAIT" "$XVIF_LOCK_FD" ||
-		fatal "another hotplug run held $XVIF_LOCK_DIR/xvif for ${XVIF_LOCK_WAIT}s"
+	if ! flock -w "$XVIF_LOCK_WAIT" "$XVIF_LOCK_FD"; then
+		exec {XVIF_LOCK_FD}>&-
+		XVIF_LOCK_FD=
+		XVIF_LOCK_GAVE_UP=1
+		fatal "another hotplug run held $XVIF_LOCK_DIR/xvif for ${XVIF_LOCK_WAIT}s (see /var/log/xen/xen-hotplug.log for which)"
+	fi
 }
 
 ##
@@ -387,14 +399,20 @@ xvif_fw_antispoof() {
 ##
 # xvif_fw_purge
 # Delete every rule tagged for this vif in the filter and nat tables, then
-# its chain. Idempotent; does nothing without iptables. Takes the lock.
+# its chain. Idempotent; does nothing without iptables. Takes the lock only
+# if there is something of this vif's to delete (only runs for this vif
+# add its rules, and libxl does not run two of them at once).
 xvif_fw_purge() {
 	local table listing line tag chain
 	local -a rule
 	command -v iptables >/dev/null || return 0
-	xvif_lock
 	tag=$(xvif_fw_tag)
 	chain=$(xvif_fw_chain)
+	if ! xvif_ipt -n -L "$chain" >/dev/null 2>&1 &&
+		! { xvif_ipt -t filter -S 2>/dev/null; xvif_ipt -t nat -S 2>/dev/null; } | grep -q -F -e "--comment $tag " -e "--comment \"$tag\" "; then
+		return 0
+	fi
+	xvif_lock
 	for table in filter nat; do
 		# No process substitution: /dev/fd may be missing (initramfs dom0s).
 		listing=$(xvif_ipt -t "$table" -S 2>/dev/null) || listing=""
@@ -452,14 +470,12 @@ xvif_main() {
 	case "$XVIF_CMD" in
 	online)
 		xvif_wait_dev
-		xvif_lock
 		# Rules a previous run left (no offline in between) go first.
 		xvif_fw_purge
 		xvif_mode_online
 		success
 		;;
 	offline)
-		xvif_lock
 		xvif_mode_cleanup
 		xvif_log info "offline done"
 		;;

@@ -294,11 +294,57 @@ bridge_setup() {
 	while ! grep -q "online (XENBUS_PATH" "$XVIF_LOG_FILE" 2>/dev/null; do sleep 0.1; done
 	sleep 0.5
 	[ "$(xs_val hotplug-status)" = "<absent>" ] || { echo "wrote hotplug-status while the lock was held"; false; }
-	! grep -q "^iptables" "$FAKE_DIR/calls" || { echo "changed iptables while the lock was held"; false; }
+	# Looking (-S, -L) is allowed without the lock; changing is not.
+	! grep -E -q "^iptables .*-(N|A|I|D|F|X) " "$FAKE_DIR/calls" || { echo "changed iptables while the lock was held"; false; }
 	rm "$T/hold"
 	wait "$holder"
 	wait "$script"
 	expect_status connected
+}
+
+@test "online_without_ip_does_not_wait_for_the_lock" {
+	# No firewall rules to add or remove: nothing shared to serialise, so a
+	# guest's many vifs come up in parallel (libxl's hotplug timeout is 40 s
+	# for all of them).
+	bridge_setup
+	mkdir -p "$XVIF_LOCK_DIR"
+	touch "$T/hold"
+	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
+	local holder=$!
+	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	local rc=0
+	"$SRC/xvif-bridge" online type_if=vif || rc=$?
+	rm "$T/hold"
+	wait "$holder"
+	[ "$rc" = 0 ] || { echo "online failed (rc $rc) while another run held the lock"; false; }
+	expect_status connected
+	grep -q "^ip link set dev xvif3.0 master xenbr0 up" "$FAKE_DIR/calls"
+}
+
+@test "online_with_stale_rules_waits_for_the_lock" {
+	# A previous run's rules are left (no offline in between): deleting
+	# them changes shared chains, so it waits for the lock.
+	bridge_setup
+	xs ip 10.0.0.5
+	hp bridge online
+	sed -i "\\|^$BE/ip=|d" "$FAKE_DIR/xs"
+	[ "$(xs_val ip)" = "<absent>" ]
+	: > "$FAKE_DIR/calls"
+	mkdir -p "$XVIF_LOCK_DIR"
+	touch "$T/hold"
+	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
+	local holder=$!
+	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	"$SRC/xvif-bridge" online type_if=vif &
+	local script=$!
+	# It looked for its rules (and found them) and must now be waiting.
+	while ! grep -q "^iptables -w -n -L XVIF-xvif3.0" "$FAKE_DIR/calls" 2>/dev/null; do sleep 0.1; done
+	sleep 0.5
+	! grep -E -q "^iptables .*-(N|A|I|D|F|X) " "$FAKE_DIR/calls" || { echo "deleted rules while the lock was held"; false; }
+	rm "$T/hold"
+	wait "$holder"
+	wait "$script"
+	! grep -q "xvif:xvif3.0" "$FAKE_DIR/ipt" || { echo "stale rules left"; cat "$FAKE_DIR/ipt"; false; }
 }
 
 @test "two_vifs_offline_of_one_keeps_the_other" {
@@ -315,4 +361,26 @@ bridge_setup() {
 	[ "$status" -eq 0 ]
 	[ "$(wc -l <"$FAKE_DIR/ipt")" -eq 6 ]
 	! grep -q "xvif3\.0" "$FAKE_DIR/ipt"
+}
+
+@test "lock_timeout_changes_nothing" {
+	# The lock stays held past XVIF_LOCK_WAIT: the run fails with the
+	# reason, and its cleanup does not touch the firewall without the lock.
+	bridge_setup
+	xs ip 10.0.0.5
+	hp bridge online
+	xvif_rules=$(rules)
+	: > "$FAKE_DIR/calls"
+	mkdir -p "$XVIF_LOCK_DIR"
+	touch "$T/hold"
+	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
+	local holder=$!
+	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	XVIF_LOCK_WAIT=1 run "$SRC/xvif-bridge" online type_if=vif
+	rm "$T/hold"
+	wait "$holder"
+	[ "$status" -ne 0 ]
+	expect_status error "held $XVIF_LOCK_DIR/xvif for 1s"
+	! grep -E -q "^iptables .*-(N|A|I|D|F|X) " "$FAKE_DIR/calls" || { echo "changed iptables without the lock:"; grep '^iptables' "$FAKE_DIR/calls"; false; }
+	[ "$(rules)" = "$xvif_rules" ]
 }
