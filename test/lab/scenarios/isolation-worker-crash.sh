@@ -2,7 +2,8 @@
 # data path is a worker process of xvif-netback. Checks on real Xen that a
 # worker runs unprivileged (its own uid and gid from the worker range, not
 # the other worker's, and unable to signal it; no capabilities,
-# no_new_privs, a seccomp filter), in its own mount (empty root), network,
+# no_new_privs, a seccomp filter; the probe runs a shell as worker 0's
+# uid), in its own mount (empty root), network,
 # IPC, UTS and cgroup namespaces (traffic through its TAP fd, opened in
 # dom0's network namespace, is the check that matters: ping and TCP below),
 # and within its memory bound; then SIGKILLs the worker of vif 1 (as a crash of the code
@@ -64,14 +65,25 @@ for ns in mnt net ipc uts cgroup; do
 done
 # A compromised worker 0 (its uid; its seccomp filter forbids kill anyway)
 # cannot signal worker 1; the same probe at itself works.
-if command -v setpriv > /dev/null; then
-	out=$(setpriv --reuid="$u0" --regid="$u0" --clear-groups kill -0 "$w1" 2>&1) &&
-		lab_fail "uid $u0 (worker $w0) can signal worker $w1 (uid $u1)"
-	echo "uid $u0 -> worker $w1: $out"
-	setpriv --reuid="$u0" --regid="$u0" --clear-groups kill -0 "$w0" || lab_fail "uid $u0 cannot signal its own worker $w0 (the probe is broken)"
-else
-	echo "NOTE: no setpriv in dom0: the cross-signal probe is not run (distinct uids checked above)"
-fi
+# as_uid UID CMD: CMD (a shell command) as uid and gid UID. util-linux's
+# setpriv if dom0 has it; busybox's setpriv cannot change uids, so busybox
+# su with a passwd entry that lives only for the probe.
+as_uid() {
+	local u=$1 rc
+	if setpriv --help 2>&1 | grep -q -- --reuid; then
+		setpriv --reuid="$u" --regid="$u" --clear-groups sh -c "$2"
+		return
+	fi
+	echo "xvifprobe$u:x:$u:$u::/:/bin/sh" >> /etc/passwd
+	su -s /bin/sh "xvifprobe$u" -c "$2"
+	rc=$?
+	sed -i "/^xvifprobe$u:/d" /etc/passwd
+	return $rc
+}
+out=$(as_uid "$u0" "id; kill -0 $w1" 2>&1) && lab_fail "uid $u0 (worker $w0) can signal worker $w1 (uid $u1): $out"
+echo "uid $u0 -> worker $w1: $out"
+echo "$out" | grep -q "uid=$u0" || lab_fail "the probe did not run as uid $u0: $out"
+as_uid "$u0" "kill -0 $w0" || lab_fail "uid $u0 cannot signal its own worker $w0 (the probe is broken)"
 # The memory bound the daemon set, and where the worker is.
 bound=$(grep -o "xvif$d.0: data path in worker process $w0 .*data bound [0-9]* MiB" "$LAB_DAEMON_LOG" | tail -n1 | sed 's/.*data bound \([0-9]*\) MiB/\1/')
 vmdata=$(field "$w0" VmData)
