@@ -80,12 +80,8 @@
  *   small  one 2 KiB allocation (header + data): every MTU-1500 frame;
  *   big    a whole TAP message: frames of XVIF_DP_RX_BIG_MIN bytes or more
  *          (GSO), which keep the buffer they were read into;
- *   exact  the frames in between keep the big buffer too, shrunk in place
- *          to their size (realloc: no copy), so a jumbo frame does not pin
- *          64 KiB; the spare big buffer is then allocated anew. (They were
- *          copied out before: 2.6x the copy floor in bench-engine's
- *          rx-8k-gso, the TSO frame size of several streams sharing the
- *          link.)
+ *   exact  the frames in between, copied out to their own size so a
+ *          jumbo frame does not pin 64 KiB.
  * Freed buffers go back to the freeing queue's pool, up to these counts. */
 #define XVIF_DP_RX_SMALL_ALLOC 2048u
 #define XVIF_DP_RX_BIG_MIN 16384u

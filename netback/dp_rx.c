@@ -361,15 +361,13 @@ static struct xvif_rx_pkt *rx_read_one(struct xvif_dp_queue *q, struct virtio_ne
 		pkt = b;
 		q->rx_spare_big = pool_get(q, XVIF_RX_BUF_BIG);
 	} else {
-		/* The big buffer, shrunk to this frame (in place: glibc splits
-		 * the chunk; if it ever moved, realloc copies). */
-		memcpy(b->data, s->data, RX_SMALL_CAP);
-		pkt = realloc(b, sizeof(*b) + len);
-		if (!pkt)
-			pkt = b; /* could not shrink: it stays a big one */
-		else
-			pkt->kind = XVIF_RX_BUF_EXACT;
-		q->rx_spare_big = pool_get(q, XVIF_RX_BUF_BIG);
+		pkt = pkt_new(XVIF_RX_BUF_EXACT, len);
+		if (!pkt) {
+			xvif_cnt_add(&q->cnt, XVIF_DPC_RX_QUEUE_FULL, 1);
+			return NULL;
+		}
+		memcpy(pkt->data, s->data, RX_SMALL_CAP);
+		memcpy(pkt->data + RX_SMALL_CAP, b->data + RX_SMALL_CAP, len - RX_SMALL_CAP);
 	}
 	pkt->next = NULL;
 	memset(&pkt->p, 0, sizeof(pkt->p));

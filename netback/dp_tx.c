@@ -16,9 +16,10 @@
  * still taking the packets: a writev to a TAP runs the receive path, TCP
  * included, in our thread. The outcome of the writes cannot change the
  * responses (a failed TAP write is answered OKAY anyway, as a packet lost
- * on a wire). With split event channels the TX port is notified at once,
- * as nothing could share that notification; on one shared port it waits
- * for the end of the wake-up (dp_loop.c) to go out once with RX's.
+ * on a wire). The notification still goes out once, at the end of the
+ * wake-up (dp_loop.c): an earlier one (tried with split channels) gives
+ * the guest a separate upcall per wake-up for TX and RX, and the lab run
+ * that measured it (20261123-225906-2930) could not tell its effect.
  *
  * The wake-up's last pass is left staged (tx_pend_*): its segments go in
  * the same grant-copy call as the first RX pass, so a wake-up with traffic
@@ -206,12 +207,8 @@ static void tx_finish(struct xvif_dp_queue *q, unsigned int nitems)
 	/* Every item above was answered whole (all its slots), so rsp_prod
 	 * moves to a packet boundary, never into a packet. */
 	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&q->tx, notify);
-	if (notify) {
-		if (q->port_tx != q->port_rx)
-			xvif_dp_notify(q, q->port_tx); /* split: nothing to share it with */
-		else
-			q->notify_tx = true; /* sent once, at the end of the wake-up */
-	}
+	if (notify)
+		q->notify_tx = true; /* sent once, at the end of the wake-up */
 	for (i = 0; i < nitems; i++)
 		if (q->tx_items[i].deliver)
 			tx_write(q, &q->tx_items[i]);
