@@ -26,9 +26,10 @@ sleep 3
 mark=$(wc -l < "$LAB_DAEMON_LOG")
 t0=$(lab_now)
 rs_term || lab_fail "the daemon did not exit on SIGTERM"
+# Straight on, as systemctl restart would: anything in between is gap.
+rs_start "$new_bin" || lab_fail "the upgraded binary did not come up"
 lab_metric exit_s "$RS_EXIT_S"
 tail -n +"$mark" "$LAB_DAEMON_LOG" | grep -q "handing every vif over" || lab_fail "the daemon did not log the hand-over on SIGTERM"
-rs_start "$new_bin" || lab_fail "the upgraded binary did not come up"
 lab_wait 20 "the upgraded daemon to adopt xvif$d.0" sh -c "tail -n +$mark '$LAB_DAEMON_LOG' | grep -q 'xvif$d.0: adopted (frontend kept'" ||
 	lab_fail "the upgraded daemon did not adopt xvif$d.0"
 lab_metric restart_s "$(lab_since "$t0")"

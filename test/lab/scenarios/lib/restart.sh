@@ -244,8 +244,9 @@ rs_scenario_n() {
 		mark=$(wc -l < "$LAB_DAEMON_LOG")
 		t0=$(lab_now)
 		if [ $how = kill9 ]; then rs_kill9 || lab_fail "could not kill -9 the daemon"
-		else rs_term || lab_fail "the daemon did not exit on SIGTERM"; lab_metric term_exit_s "$RS_EXIT_S"; fi
+		else rs_term || lab_fail "the daemon did not exit on SIGTERM"; fi
 		rs_start || lab_fail "the new daemon did not come up after $how"
+		if [ $how = term ]; then lab_metric term_exit_s "$RS_EXIT_S"; fi
 		lab_wait 60 "$n adopted vifs" sh -c "[ \$(tail -n +$mark '$LAB_DAEMON_LOG' | grep -c 'xvif$d\.[0-9]*: adopted (frontend kept') -ge $n ]" ||
 			lab_fail "after $how: only $(tail -n +"$mark" "$LAB_DAEMON_LOG" | grep -c "xvif$d\.[0-9]*: adopted (frontend kept") of $n vifs adopted"
 		lab_metric "restart_${how}_s" "$(lab_since "$t0")"
