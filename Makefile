@@ -94,7 +94,7 @@ scripts-check:
 # scripts' for every peer pair (about 15 min here, with one QEMU at a time).
 # `make lab` runs every scenario (the hostile-* attacks and the 100-cycle
 # netfront reload too), which takes longer.
-LAB_CHECK_SCENARIOS := $(shell grep -v '^\#' test/lab/scenarios/order 2>/dev/null | tr '\n' ','),netfront-ethtool,script-bridge,script-route,script-nat,script-openvswitch,script-default
+LAB_CHECK_SCENARIOS := $(shell grep -v '^\#' test/lab/scenarios/order 2>/dev/null | tr '\n' ','),netfront-ethtool,script-bridge,script-route,script-nat,script-openvswitch,script-default,systemd-notify,rate,restart-1,restart-4
 hostile-check:
 	$(call gated,hostile,hostile,$(MAKE) -C test/hostile check)
 
