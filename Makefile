@@ -68,7 +68,7 @@ check: deps
 
 # Each step is kept going (-k at the call sites' level): a failing build is
 # itself recorded as a FAIL so the summary reports it.
-CHECK_FAST_STEPS := unit fuzz-smoke netback-check netfront-check scripts-check hostile-check
+CHECK_FAST_STEPS := unit fuzz-smoke netback-check netfront-check scripts-check hostile-check lab-offline-check
 .PHONY: check-fast-steps $(CHECK_FAST_STEPS) lab-steps netback-check netfront-check scripts-check hostile-check
 check-fast-steps:
 	@for s in $(CHECK_FAST_STEPS); do \
@@ -97,6 +97,11 @@ scripts-check:
 LAB_CHECK_SCENARIOS := $(shell grep -v '^\#' test/lab/scenarios/order 2>/dev/null | tr '\n' ','),netfront-ethtool,script-bridge,script-route,script-nat,script-openvswitch,script-default,systemd-notify,rate,restart-1,restart-4
 hostile-check:
 	$(call gated,hostile,hostile,$(MAKE) -C test/hostile check)
+
+# The lab's own code that runs on the host, tested without booting anything
+# (the bench report's medians, ratios and left-out values).
+lab-offline-check:
+	@mkdir -p $(RESULTS); : > $(RESULTS)/lab-offline.txt; python3 test/lab/bench/test_report.py $(RESULTS)/lab-offline.txt
 
 lab-steps:
 	$(call gated,lab,lab,$(MAKE) --no-print-directory all || echo "make all failed: the lab reports the missing parts as SKIP"; test/lab/run.sh --scenario $(LAB_CHECK_SCENARIOS))
