@@ -125,6 +125,7 @@ static struct json_object *vif_json(const struct cp_vif *v)
 	add_str(o, "error", v->error);
 	add_u64(o, "connects", v->connects);
 	add_u64(o, "worker_pid", v->dp ? (uint64_t)xvif_iso_vif_pid(v->dp) : 0);
+	add_u64(o, "worker_uid", v->dp ? (uint64_t)xvif_iso_vif_uid(v->dp) : 0);
 	n = v->dp ? xvif_iso_vif_num_queues(v->dp) : 0;
 	add_u64(o, "queues", n);
 	if (v->dp)
@@ -158,6 +159,7 @@ struct json_object *xvif_status_json(struct cp_daemon *d)
 	add_u64(doc, "workers_died", iso.died);
 	add_u64(doc, "worker_bad_reports", iso.bad_reports);
 	add_u64(doc, "workers_killed_at_stop", iso.killed);
+	add_u64(doc, "workers_killed_at_memory_bound", iso.mem_bound);
 	vifs = json_object_new_array();
 	for (v = d->vifs; v; v = v->next)
 		json_object_array_add(vifs, vif_json(v));
@@ -312,9 +314,10 @@ void xvif_status_print_text(struct json_object *doc, FILE *out)
 			get_u64(doc, "orphan_interfaces_removed"), get_u64(doc, "orphan_interfaces_removed") == 1 ? "" : "s");
 	if (get_str(doc, "isolation")[0])
 		fprintf(out, "isolation %s: workers spawned %" PRIu64 ", died %" PRIu64 ", bad reports %" PRIu64
-			     ", killed at stop %" PRIu64 "\n",
+			     ", killed at stop %" PRIu64 ", killed at their memory bound %" PRIu64 "\n",
 			get_str(doc, "isolation"), get_u64(doc, "workers_spawned"), get_u64(doc, "workers_died"),
-			get_u64(doc, "worker_bad_reports"), get_u64(doc, "workers_killed_at_stop"));
+			get_u64(doc, "worker_bad_reports"), get_u64(doc, "workers_killed_at_stop"),
+			get_u64(doc, "workers_killed_at_memory_bound"));
 	for (i = 0; i < n; i++) {
 		struct json_object *v = json_object_array_get_idx(vifs, i), *qs, *f;
 		const char *err = get_str(v, "error");
@@ -331,7 +334,8 @@ void xvif_status_print_text(struct json_object *doc, FILE *out)
 			fprintf(out, "  rate unlimited");
 		fprintf(out, "  queues %" PRIu64 "  connects %" PRIu64, get_u64(v, "queues"), get_u64(v, "connects"));
 		if (get_u64(v, "worker_pid"))
-			fprintf(out, "  worker pid %" PRIu64, get_u64(v, "worker_pid"));
+			fprintf(out, "  worker pid %" PRIu64 " uid %" PRIu64, get_u64(v, "worker_pid"),
+				get_u64(v, "worker_uid"));
 		fprintf(out, "\n");
 		if (json_object_object_get_ex(v, "features", &f)) {
 			fprintf(out, "  features:");

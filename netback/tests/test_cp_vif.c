@@ -700,6 +700,10 @@ static void status_socket_roundtrip(void **state)
 	buf[n] = '\0';
 	assert_non_null(strstr(buf, "\"interface\": \"xvif3.0\""));
 	assert_non_null(strstr(buf, "\"state\": \"Connected\""));
+	/* What isolation tells the admin: each vif's worker uid, and how many
+	 * workers were killed at their memory bound. */
+	assert_non_null(strstr(buf, "\"worker_uid\": "));
+	assert_non_null(strstr(buf, "\"workers_killed_at_memory_bound\": 0"));
 	close(lfd);
 	unlink(path);
 	unlink(out);
