@@ -41,6 +41,7 @@ enum xvif_dp_counter {
 	XVIF_DPC_RING_ERR,        /* ring index violations (the queue is then broken) */
 	XVIF_DPC_CTRL_ERR,        /* control requests answered with an error status */
 	XVIF_DPC_EVENTS,          /* event-channel notifications received */
+	XVIF_DPC_TX_ADOPT_DROP,   /* TX packet dropped at adoption: a slot held an unpublished response */
 	XVIF_DPC_NR
 };
 

@@ -165,6 +165,12 @@ struct xvif_dp_queue {
 	uint32_t rate_gen_seen;
 	bool tx_credit_blocked;     /* waiting for the credit period to end */
 	xvif_tx_req_t *tx_copy;     /* private copy of the unconsumed requests */
+	/* Adopted ring (restart): requests before tx_adopt_end (req_prod at
+	 * adoption) may be slots the old process overwrote with responses it
+	 * never published (dp_ring.c, top); tx_batch drops packets with such a
+	 * slot instead of sending what the leftover "gref" points at. */
+	bool tx_adopt_guard;
+	uint32_t tx_adopt_end;
 	uint8_t *tx_stage;          /* grant-copy destination of staged packets */
 	struct xvif_dp_tx_item *tx_items;
 

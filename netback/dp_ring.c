@@ -25,8 +25,16 @@
  * gref): the new daemon re-reads them as requests, the grant copy of such
  * a chain usually fails (answered with an error, the packet is lost), and
  * if the leftover value happens to be a gref the guest granted us, a
- * garbled packet of the guest's own memory is sent (TX) or an RX buffer of
- * the guest filled early. Every slot still gets exactly one response; a
+ * garbled packet of the guest's own memory would be sent (TX) or an RX
+ * buffer of the guest filled early. TX guards against it: a response
+ * overwrites only the gref (bytes 0-3: id, status) and leaves the request's
+ * own id (bytes 8-9), so a slot before the req_prod seen at adoption whose
+ * "gref" is that id and a response status is taken for a leftover response
+ * and its packet dropped (dp_tx.c tx_stale_slot; a real request that looks
+ * so costs one packet, and only then). RX leftovers make a "gref" of
+ * (status << 16 | flags), a packet length of 60 or more shifted 16 bits up,
+ * far past any grant table, so their copies fail. Every slot still gets
+ * exactly one response; a
  * hand-over exit (SIGTERM) never stops a pass midway, so only a crash or
  * SIGKILL can hit this (tests/test_dp_vif.c adopt_after_unpushed_responses).
  */
@@ -99,6 +107,8 @@ int xvif_dp_ring_map(struct xvif_dp_queue *q, char *err, size_t errlen)
 	rsp = read_once_u32(&txs->rsp_prod);
 	req = read_once_u32(&txs->req_prod);
 	BACK_RING_ATTACH(&q->tx, txs, rsp, XVIF_PAGE_SIZE);
+	q->tx_adopt_guard = vif->cfg.adopt && req != rsp;
+	q->tx_adopt_end = req;
 	if (req - rsp > RING_SIZE(&q->tx)) {
 		snprintf(err, errlen, "queue-%u: %s: req_prod %u is more than a ring ahead of rsp_prod %u", q->id,
 			 key_name(q, "tx-ring-ref", key, sizeof(key)), req, rsp);

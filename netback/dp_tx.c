@@ -280,6 +280,48 @@ static bool tx_stage(struct xvif_dp_queue *q, struct xvif_dp_tx_item *it, uint32
  * Consumes at most *budget packets. Returns false if TX must stop for now
  * (queue broken, or waiting for credit).
  */
+/* Does the copied request @r look like a TX response the old process wrote
+ * over it and never published (restart after SIGKILL; dp_ring.c, top)?
+ * The response's id and status sit where the gref was; the request's own
+ * id is left intact. */
+static bool tx_stale_slot(const xvif_tx_req_t *r)
+{
+	xvif_tx_rsp_t rsp;
+
+	memcpy(&rsp, r, sizeof(rsp));
+	if (rsp.id != r->id)
+		return false;
+	switch (rsp.status) {
+	case XEN_NETIF_RSP_OKAY:
+	case XEN_NETIF_RSP_ERROR:
+	case XEN_NETIF_RSP_DROPPED:
+	case XEN_NETIF_RSP_NULL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The adoption guard for the packet of @nr_slots at request @idx (copied
+ * at @slots): true if it must be dropped. The guard ends at the first
+ * request the guest wrote after the adoption. */
+static bool tx_adopt_drop(struct xvif_dp_queue *q, RING_IDX idx, const xvif_tx_req_t *slots, unsigned int nr_slots)
+{
+	unsigned int k;
+
+	if (!q->tx_adopt_guard)
+		return false;
+	for (k = 0; k < nr_slots; k++) {
+		if ((int32_t)(idx + k - q->tx_adopt_end) >= 0) {
+			q->tx_adopt_guard = false;
+			return false;
+		}
+		if (tx_stale_slot(&slots[k]))
+			return true;
+	}
+	return false;
+}
+
 static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *budget, uint64_t now)
 {
 	const struct xvif_fe_config *fe = &q->vif->cfg.fe;
@@ -318,6 +360,13 @@ static bool tx_batch(struct xvif_dp_queue *q, unsigned int avail, unsigned int *
 			xvif_cnt_inc_u64(&q->cnt.tx_drop[reason]);
 			xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN, "%s: TX packet at request %u dropped: %s",
 					     q->name, q->tx.req_cons + off, xvif_tx_reason_name(reason));
+			it->status = XEN_NETIF_RSP_ERROR;
+		} else if (tx_adopt_drop(q, q->tx.req_cons + off, &q->tx_copy[off], it->pkt.nr_slots)) {
+			xvif_cnt_add(&q->cnt, XVIF_DPC_TX_ADOPT_DROP, 1);
+			xvif_log_ratelimited(&q->rl, XVIF_LOG_WARN,
+					     "%s: TX packet at request %u dropped after adoption: a slot holds a response "
+					     "the previous daemon wrote but never published",
+					     q->name, q->tx.req_cons + off);
 			it->status = XEN_NETIF_RSP_ERROR;
 		} else if (it->pkt.mcast_add || it->pkt.mcast_del) {
 			if (xvif_dp_mcast_update(q, it->pkt.mcast_add, it->pkt.mcast_addr) < 0)

@@ -19,6 +19,7 @@ static const char *const counter_names[XVIF_DPC_NR] = {
 	[XVIF_DPC_RX_PACKETS] = "rx_packets",
 	[XVIF_DPC_RX_BYTES] = "rx_bytes",
 	[XVIF_DPC_TX_GNT_ERR] = "tx_grant_copy_errors",
+	[XVIF_DPC_TX_ADOPT_DROP] = "tx_adoption_drops",
 	[XVIF_DPC_TX_CSUM_ERR] = "tx_offload_errors",
 	[XVIF_DPC_TX_TAP_ERR] = "tx_tap_errors",
 	[XVIF_DPC_TX_MCAST_CTRL] = "tx_mcast_ctrl",
