@@ -11,6 +11,19 @@ bridge_setup() {
 	xs bridge xenbr0
 }
 
+# hold_lock / release_lock: another hotplug run holding the xvif lock.
+hold_lock() {
+	mkdir -p "$XVIF_LOCK_DIR"
+	touch "$T/hold"
+	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
+	LOCK_HOLDER=$!
+	while [ ! -e "$T/held" ]; do sleep 0.1; done
+}
+release_lock() {
+	rm "$T/hold"
+	wait "$LOCK_HOLDER"
+}
+
 @test "bridge_online_exact_calls" {
 	bridge_setup
 	hp bridge online
@@ -282,12 +295,8 @@ bridge_setup() {
 @test "online_waits_for_the_lock" {
 	bridge_setup
 	xs ip 10.0.0.5
-	mkdir -p "$XVIF_LOCK_DIR"
-	# Another hotplug run holds the lock until we remove $T/hold.
-	touch "$T/hold"
-	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
-	local holder=$!
-	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	# Another hotplug run holds the lock until release_lock.
+	hold_lock
 	"$SRC/xvif-bridge" online type_if=vif &
 	local script=$!
 	# It got past its start (the log line) and must now be waiting.
@@ -296,8 +305,7 @@ bridge_setup() {
 	[ "$(xs_val hotplug-status)" = "<absent>" ] || { echo "wrote hotplug-status while the lock was held"; false; }
 	# Looking (-S, -L) is allowed without the lock; changing is not.
 	! grep -E -q "^iptables .*-(N|A|I|D|F|X) " "$FAKE_DIR/calls" || { echo "changed iptables while the lock was held"; false; }
-	rm "$T/hold"
-	wait "$holder"
+	release_lock
 	wait "$script"
 	expect_status connected
 }
@@ -307,15 +315,10 @@ bridge_setup() {
 	# guest's many vifs come up in parallel (libxl's hotplug timeout is 40 s
 	# for all of them).
 	bridge_setup
-	mkdir -p "$XVIF_LOCK_DIR"
-	touch "$T/hold"
-	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
-	local holder=$!
-	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	hold_lock
 	local rc=0
 	"$SRC/xvif-bridge" online type_if=vif || rc=$?
-	rm "$T/hold"
-	wait "$holder"
+	release_lock
 	[ "$rc" = 0 ] || { echo "online failed (rc $rc) while another run held the lock"; false; }
 	expect_status connected
 	grep -q "^ip link set dev xvif3.0 master xenbr0 up" "$FAKE_DIR/calls"
@@ -330,19 +333,14 @@ bridge_setup() {
 	sed -i "\\|^$BE/ip=|d" "$FAKE_DIR/xs"
 	[ "$(xs_val ip)" = "<absent>" ]
 	: > "$FAKE_DIR/calls"
-	mkdir -p "$XVIF_LOCK_DIR"
-	touch "$T/hold"
-	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
-	local holder=$!
-	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	hold_lock
 	"$SRC/xvif-bridge" online type_if=vif &
 	local script=$!
 	# It looked for its rules (and found them) and must now be waiting.
 	while ! grep -q "^iptables -w -n -L XVIF-xvif3.0" "$FAKE_DIR/calls" 2>/dev/null; do sleep 0.1; done
 	sleep 0.5
 	! grep -E -q "^iptables .*-(N|A|I|D|F|X) " "$FAKE_DIR/calls" || { echo "deleted rules while the lock was held"; false; }
-	rm "$T/hold"
-	wait "$holder"
+	release_lock
 	wait "$script"
 	! grep -q "xvif:xvif3.0" "$FAKE_DIR/ipt" || { echo "stale rules left"; cat "$FAKE_DIR/ipt"; false; }
 }
@@ -371,14 +369,9 @@ bridge_setup() {
 	hp bridge online
 	xvif_rules=$(rules)
 	: > "$FAKE_DIR/calls"
-	mkdir -p "$XVIF_LOCK_DIR"
-	touch "$T/hold"
-	flock "$XVIF_LOCK_DIR/xvif" bash -c "touch '$T/held'; while [ -e '$T/hold' ]; do sleep 0.1; done" &
-	local holder=$!
-	while [ ! -e "$T/held" ]; do sleep 0.1; done
+	hold_lock
 	XVIF_LOCK_WAIT=1 run "$SRC/xvif-bridge" online type_if=vif
-	rm "$T/hold"
-	wait "$holder"
+	release_lock
 	[ "$status" -ne 0 ]
 	expect_status error "held $XVIF_LOCK_DIR/xvif for 1s"
 	! grep -E -q "^iptables .*-(N|A|I|D|F|X) " "$FAKE_DIR/calls" || { echo "changed iptables without the lock:"; grep '^iptables' "$FAKE_DIR/calls"; false; }
