@@ -18,9 +18,12 @@ if ! command -v bats >/dev/null; then
 	exit 0
 fi
 
+# The TAP also goes to stderr, appended (-a): tee without it opens
+# /dev/stderr with O_TRUNC, which empties a log file stderr is redirected to
+# (CI's `make check > log 2>&1` lost everything before this step).
 # Convert bats' TAP: "ok N name", "ok N name # skip why",
 # "not ok N name" followed by "# ..." lines (the failure's details).
-bats --tap "$here"/*.bats | tee /dev/stderr | awk '
+bats --tap "$here"/*.bats | tee -a /dev/stderr | awk '
 	function flush() {
 		if (failed != "") {
 			gsub(/[ \t]+/, " ", why)
