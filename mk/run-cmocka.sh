@@ -14,9 +14,17 @@ for bin in "$@"; do
 	CMOCKA_MESSAGE_OUTPUT=TAP "$bin" > "$log" 2>&1
 	rc=$?
 	cat "$log"
+	# A test that skips prints "SKIP <name> <reason>" first (print_message);
+	# cmocka's own line has only the name, so the reason is taken from there.
 	awk -v b="$name" '
+		/^SKIP [^ ]+ / { r = $0; sub(/^SKIP [^ ]+ /, "", r); why[$2] = r; next }
 		/^ok [0-9]+ - .*# SKIP/ { sub(/^ok [0-9]+ - /, ""); print "SKIP " b "/" $0; next }
-		/^not ok [0-9]+ # SKIP/ { sub(/^not ok [0-9]+ # SKIP */, ""); print "SKIP " b "/" $0; next }
+		/^not ok [0-9]+ # SKIP/ {
+			sub(/^not ok [0-9]+ # SKIP */, "")
+			t = $1
+			print "SKIP " b "/" t " " (t in why ? why[t] : "(the test gave no reason)")
+			next
+		}
 		/^ok [0-9]+ - / { sub(/^ok [0-9]+ - /, ""); print "PASS " b "/" $0; next }
 		/^not ok [0-9]+ - / { sub(/^not ok [0-9]+ - /, ""); print "FAIL " b "/" $0; next }
 	' "$log" >> "$out"
