@@ -7,6 +7,7 @@ void xvif_credit_init(struct xvif_credit *c, uint64_t bytes, uint64_t usec, uint
 		bytes = usec = 0;
 	c->bytes = bytes;
 	c->usec = usec;
+	c->burst = bytes > XVIF_CREDIT_BURST_MIN ? bytes : XVIF_CREDIT_BURST_MIN;
 	c->remaining = bytes;
 	c->period_start = now;
 }
@@ -16,19 +17,23 @@ void xvif_credit_set(struct xvif_credit *c, uint64_t bytes, uint64_t usec, uint6
 	xvif_credit_init(c, bytes, usec, now);
 }
 
-/* Start a new period if the current one is over. Periods are aligned to
- * multiples of usec from the first start, so a late caller does not drift. */
+/* Add a period's credit for every period that ended, up to the burst cap.
+ * Periods are aligned to multiples of usec from the first start, so a late
+ * caller does not drift. */
 static void refill(struct xvif_credit *c, uint64_t now)
 {
-	uint64_t elapsed;
+	uint64_t elapsed, periods, room;
 
 	if (now < c->period_start)
 		return; /* clock went backwards: keep the current period */
 	elapsed = now - c->period_start;
-	if (elapsed >= c->usec) {
-		c->period_start += elapsed - elapsed % c->usec;
-		c->remaining = c->bytes;
-	}
+	if (elapsed < c->usec)
+		return;
+	periods = elapsed / c->usec;
+	c->period_start += periods * c->usec;
+	room = c->burst - c->remaining;
+	/* periods * bytes may not fit in 64 bits: compare by division. */
+	c->remaining = periods > room / c->bytes ? c->burst : c->remaining + periods * c->bytes;
 }
 
 bool xvif_credit_take(struct xvif_credit *c, uint64_t size, uint64_t now)
@@ -40,9 +45,9 @@ bool xvif_credit_take(struct xvif_credit *c, uint64_t size, uint64_t now)
 		c->remaining -= size;
 		return true;
 	}
-	/* Larger than a whole period's credit: let it go on a full credit so
-	 * a rate below the packet size slows the vif rather than stalls it. */
-	if (size > c->bytes && c->remaining == c->bytes) {
+	/* Larger than the most credit can ever reach (no netif packet is, but
+	 * the arithmetic must not stall): let it go on a full burst. */
+	if (size > c->burst && c->remaining == c->burst) {
 		c->remaining = 0;
 		return true;
 	}
