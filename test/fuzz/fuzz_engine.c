@@ -21,6 +21,10 @@
  *     CLOCK    4 bytes of microseconds forward
  *     RATE     set_rate from 2 bytes
  *     RSP      the frontend consumes its responses
+ *     ADOPT    1 byte: the daemon is killed and a new one adopts the rings
+ *              (cfg.adopt), after taking back up to (low nibble) TX and
+ *              (high nibble) RX responses it wrote but never published
+ *              (the kill -9 window of a restart)
  *
  * The engine must never crash, leak (ASan, and fake_front's map/bind
  * counts at stop), read or write outside granted pages (the fake checks
@@ -32,7 +36,7 @@
 #include "fake_front.h"
 
 enum { OP_TX_SLOT, OP_TX_PUSH, OP_TX_PROD, OP_RX_POST, OP_RX_REQ, OP_RX_PROD, OP_TAP, OP_CTRL, OP_GNT,
-       OP_PAGE, OP_RUN, OP_CLOCK, OP_RATE, OP_RSP, OP_NR };
+       OP_PAGE, OP_RUN, OP_CLOCK, OP_RATE, OP_RSP, OP_ADOPT, OP_NR };
 
 struct in {
 	const uint8_t *p;
@@ -58,6 +62,31 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	xvif_log_set_level(0); /* no lines: the fuzzer wants speed */
 	ff_watchdog = false;
 	return 0;
+}
+
+/* Unpublish up to @k of the responses the engine pushed to @sring (never
+ * below what the frontend already consumed, @cons): as if the killed
+ * daemon had written them but not moved rsp_prod yet. */
+#define UNPUBLISH(sring, cons, k)                                                     \
+	do {                                                                          \
+		uint32_t ahead_ = (uint32_t)((sring)->rsp_prod - (cons));             \
+		(sring)->rsp_prod -= (k) < ahead_ ? (k) : ahead_;                     \
+	} while (0)
+
+/* A restart: the old engine goes (its mappings and bindings with it), the
+ * shared rings, grants and TAP stay, and a new engine adopts them. */
+static int restart_adopting(struct ff *ff, uint8_t a)
+{
+	unsigned int i;
+
+	xvif_dp_vif_stop(ff->vif);
+	ff->vif = NULL;
+	for (i = 0; i < ff->o.nq; i++) {
+		UNPUBLISH(ff->q[i].tx.sring, ff->q[i].tx.rsp_cons, a & 15u);
+		UNPUBLISH(ff->q[i].rx.sring, ff->q[i].rx.rsp_cons, a >> 4);
+	}
+	ff->cfg.adopt = true;
+	return ff_start_prepared(ff);
 }
 
 /* The engine's own invariant: every response answers a consumed request. */
@@ -256,6 +285,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			xvif_dp_vif_set_rate(ff->vif, a[0] != 0, a[0] * 64u, a[1] * 1000u + 1);
 			break;
 		}
+		case OP_ADOPT: {
+			uint8_t a;
+
+			if (!take(&in, &a, 1))
+				goto out;
+			if (restart_adopting(ff, a) != 0)
+				goto stop; /* refused at adoption: nothing left to run */
+			break;
+		}
 		case OP_RSP: {
 			xvif_tx_rsp_t rsp[1];
 			struct xvif_rxr_pkt pkt;
@@ -273,6 +311,7 @@ out:
 		ff_run(ff, g, 4);
 		check_invariants(ff);
 	}
+stop:
 	ff_stop(ff);
 	free(ff);
 	return 0;

@@ -101,3 +101,18 @@ ip6 = struct.pack("!IHBB16s16s", 6 << 28, len(udp) + 8, 60, 64, b"\x3f\xfe" + b"
                   b"\x3f\xfe" + b"\0" * 13 + b"\x02")
 put("hdr", "ipv6udp_dstopts", eth6 + ip6 + bytes([17, 0]) + b"\0" * 6 + udp)
 put("hdr", "vlan", eth4[:12] + b"\x81\x00\x00\x05\x08\x00" + ip4 + tcp)
+
+
+# Engine programs: an opcode byte is (op << 1) | queue (fuzz_engine.c).
+E_TX_SLOT, E_TX_PUSH, E_RX_POST, E_RUN, E_RSP, E_ADOPT = 0, 1, 3, 10, 13, 14
+
+
+def eop(op, q=0):
+    return bytes([(op << 1) | q])
+
+
+# A packet out, RX buffers posted, then a restart that takes back one TX
+# and one RX response (the kill -9 window), and the rings used again.
+put("engine", "adopt", b"\x0c\x00" + eop(E_RX_POST) + b"\x10" + eop(E_TX_SLOT) + txslot(64, 0, 0, 0, 60)
+    + eop(E_TX_PUSH) + eop(E_RUN) + eop(E_ADOPT) + b"\x11" + eop(E_RUN) + eop(E_TX_SLOT)
+    + txslot(65, 0, 0, 1, 60) + eop(E_TX_PUSH) + eop(E_RUN) + eop(E_RSP))
