@@ -137,7 +137,8 @@ static void status_and_counter_names(void **state)
 	stop(ff);
 }
 
-/* `rate`: credit per period, then a wait; changed live by the control plane. */
+/* `rate`: credit per period (unused credit carries over, to the burst cap),
+ * then a wait; changed live by the control plane. */
 static void rate_limits_and_changes_live(void **state)
 {
 	struct ff_opts o = ff_default_opts();
@@ -152,7 +153,7 @@ static void rate_limits_and_changes_live(void **state)
 	o.rate_usec = 1000000;
 	assert_int_equal(ff_start(ff, &o), 0);
 	ff_frame(frame, 600, 4, XVIF_IPPROTO_UDP, 1);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		ff_tx_queue(ff, 0, frame, 600, NULL);
 	ff_tx_push(ff, 0);
 	ff_run(ff, 0, 8);
@@ -166,12 +167,14 @@ static void rate_limits_and_changes_live(void **state)
 	fake_evt_raise(&ff->fx, ff->q[0].evt_tx);
 	ff_run(ff, 0, 8);
 	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
-	/* Next period: one more. */
+	/* Next period: the 400 left over and 1000 new, two more. */
 	ff->fx.now_us += 1000000;
 	ff_run(ff, 0, 8);
-	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 2);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 600);
 	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 600);
 	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_CREDIT_WAIT), 2);
 	/* The `rate` key removed: unlimited at once. */
 	xvif_dp_vif_set_rate(ff->vif, false, 0, 0);
 	ff_run(ff, 0, 8);
@@ -183,9 +186,19 @@ static void rate_limits_and_changes_live(void **state)
 		ff_tx_queue(ff, 0, frame, 600, NULL);
 	ff_tx_push(ff, 0);
 	ff_run(ff, 0, 8);
-	/* Larger than a period's credit: goes on a full credit, then waits. */
-	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 0);
 	assert_int_equal(ff_cnt(ff, 0, XVIF_DPC_TX_CREDIT_WAIT), 3);
+	/* Larger than a period's credit: it waits until the periods add up
+	 * to it (six of 100 bytes), never going on one period's credit. */
+	ff->fx.now_us += 4000000;
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 0);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
+	ff->fx.now_us += 1000000;
+	ff_run(ff, 0, 8);
+	assert_int_equal(ff_tx_rsp(ff, 0, rsp, 8), 1);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), 600);
+	assert_int_equal(ff_tap_read(ff, 0, &vh, got, sizeof(got)), -1);
 	stop(ff);
 }
 
