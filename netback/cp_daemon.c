@@ -531,10 +531,19 @@ void cp_daemon_handle_broken(struct cp_daemon *d)
 	uint64_t cnt;
 	struct cp_vif *v;
 
+	bool started = false;
+
 	if (read(d->broken_efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		xvif_log(XVIF_LOG_WARN, "broken-queue eventfd: %s", strerror(errno));
-	for (v = d->vifs; v; v = v->next)
+	for (v = d->vifs; v; v = v->next) {
 		cp_vif_handle_broken(v);
+		if (cp_vif_handle_start(v)) {
+			v->dirty = true; /* its frontend may have moved while it started */
+			started = true;
+		}
+	}
+	if (started)
+		process(d);
 }
 
 void cp_daemon_shutdown(struct cp_daemon *d)

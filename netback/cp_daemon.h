@@ -60,7 +60,7 @@ struct cp_daemon {
 	unsigned int nvifs;
 	bool rescan;                    /* list backend/vif again */
 	bool check_domains;             /* a domain died: ask which */
-	int broken_efd;                 /* eventfd the data path's on_broken writes */
+	int broken_efd;                 /* eventfd the data path's on_broken and the workers' start answers write */
 	struct cp_stats stats;
 	struct xvif_ratelimit rl;       /* for events that are not a vif's */
 	char vif_dir[CP_XS_PATH_MAX];   /* CP_VIF_DIR_DEFAULT unless set after init */
@@ -80,7 +80,9 @@ int cp_daemon_init(struct cp_daemon *d, struct cp_xs *xs, struct cp_dom *dom, un
  * touched. 1: events may remain (call again without waiting), 0: drained,
  * -1: the xenstore connection failed. */
 int cp_daemon_handle_xs(struct cp_daemon *d);
-/* The broken eventfd is readable: close every vif with a broken queue. */
+/* The broken eventfd is readable: close every vif with a broken queue;
+ * finish every vif whose worker answered its start (Connected, or closed
+ * with the reason), then reconcile those. */
 void cp_daemon_handle_broken(struct cp_daemon *d);
 /* Stop every vif's data path, carrier off, state Closed, TAPs removed
  * (the admin's --teardown-on-exit). */

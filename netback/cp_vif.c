@@ -129,9 +129,15 @@ static void teardown(struct cp_vif *v, bool keep_tap)
 	char err[CP_ERROR_MAX];
 
 	if (v->dp) {
+		bool starting = v->starting;
+
+		/* A worker that has not answered yet is killed and reaped
+		 * here, its uid freed: the start is abandoned. */
 		xvif_iso_vif_stop(v->dp);
 		v->dp = NULL;
-		xvif_log(XVIF_LOG_INFO, "%s: data path stopped", v->name);
+		v->starting = false;
+		xvif_log(XVIF_LOG_INFO, "%s: %s", v->name,
+			 starting ? "worker start abandoned (killed before it answered)" : "data path stopped");
 	}
 	__atomic_store_n(&v->broken, 0, __ATOMIC_RELAXED);
 	v->adopt = false;
@@ -295,6 +301,61 @@ static void connect_failed(struct cp_vif *v, const char *msg)
 	set_state(v, XenbusStateClosed);
 }
 
+/* The worker answered STARTED (at once in mode none): carrier on, and
+ * Connected (already so for an adopted vif). */
+static void connect_done(struct cp_vif *v)
+{
+	xvif_tap_set_carrier(&v->tap, true);
+	clear_error(v);
+	if (set_state(v, XenbusStateConnected) < 0) {
+		teardown(v, true);
+		return;
+	}
+	v->connects++;
+	if (v->start_adopt)
+		v->d->adopted++;
+	xvif_log(XVIF_LOG_INFO, "%s: %s: %u queue%s on %s%s%s%s%s%s%s", v->name,
+		 v->start_adopt ? "adopted (frontend kept its connection)" : "connected", v->fe_cfg.num_queues,
+		 v->fe_cfg.num_queues == 1 ? "" : "s", v->ifname, v->fe_cfg.sg ? " sg" : "",
+		 v->fe_cfg.gso_tcpv4 ? " gso-tcpv4" : "", v->fe_cfg.gso_tcpv6 ? " gso-tcpv6" : "",
+		 v->fe_cfg.queue[0].split ? " split-evtchn" : "", v->fe_cfg.ctrl_ring ? " ctrl-ring" : "",
+		 v->fe_cfg.multicast_control ? " mcast-ctrl" : "");
+}
+
+bool cp_vif_handle_start(struct cp_vif *v)
+{
+	char msg[CP_ERROR_MAX], err[CP_ERROR_MAX];
+	int rc;
+
+	if (!v->starting || !v->dp)
+		return false;
+	err[0] = '\0';
+	rc = xvif_iso_vif_start_result(v->dp, err, sizeof(err));
+	if (rc == 1)
+		return false;
+	v->starting = false;
+	if (rc < 0) {
+		snprintf(msg, sizeof(msg), "data path: %s", err[0] ? err : strerror(-rc));
+		connect_failed(v, msg);
+		return true;
+	}
+	connect_done(v);
+	return true;
+}
+
+void cp_vif_start_cb(void *arg)
+{
+	struct cp_vif *v = arg;
+	uint64_t one = 1;
+
+	if (write(v->d->broken_efd, &one, sizeof(one)) < 0) {
+		/* cannot overflow in practice; cp_daemon_handle_broken looks
+		 * at every starting vif on any wake-up */
+	}
+}
+
+/* Start the data path: its worker is spawned and sent its config, and the
+ * loop goes on; cp_vif_handle_start finishes when the worker answers. */
 static void connect(struct cp_vif *v)
 {
 	struct dir_reader r = { .xs = v->d->xs, .dir = v->fe };
@@ -333,7 +394,7 @@ static void connect(struct cp_vif *v)
 	cfg.adopt = v->adopt;
 	err[0] = '\0';
 	__atomic_store_n(&v->broken, 0, __ATOMIC_RELAXED);
-	rc = xvif_iso_vif_start(&cfg, &v->dp, err, sizeof(err));
+	rc = xvif_iso_vif_start_async(&cfg, cp_vif_start_cb, v, &v->dp, err, sizeof(err));
 	v->adopt = false;
 	if (rc < 0 || !v->dp) {
 		v->dp = NULL;
@@ -341,21 +402,11 @@ static void connect(struct cp_vif *v)
 		connect_failed(v, msg);
 		return;
 	}
-	xvif_tap_set_carrier(&v->tap, true);
-	clear_error(v);
-	if (set_state(v, XenbusStateConnected) < 0) {
-		teardown(v, true);
-		return;
-	}
-	v->connects++;
-	if (cfg.adopt)
-		v->d->adopted++;
-	xvif_log(XVIF_LOG_INFO, "%s: %s: %u queue%s on %s%s%s%s%s%s%s", v->name,
-		 cfg.adopt ? "adopted (frontend kept its connection)" : "connected", v->fe_cfg.num_queues,
-		 v->fe_cfg.num_queues == 1 ? "" : "s", v->ifname, v->fe_cfg.sg ? " sg" : "",
-		 v->fe_cfg.gso_tcpv4 ? " gso-tcpv4" : "", v->fe_cfg.gso_tcpv6 ? " gso-tcpv6" : "",
-		 v->fe_cfg.queue[0].split ? " split-evtchn" : "", v->fe_cfg.ctrl_ring ? " ctrl-ring" : "",
-		 v->fe_cfg.multicast_control ? " mcast-ctrl" : "");
+	v->start_adopt = cfg.adopt;
+	v->starting = true;
+	if (!cp_vif_handle_start(v))
+		xvif_log(XVIF_LOG_INFO, "%s: worker %d starting%s", v->name, (int)xvif_iso_vif_pid(v->dp),
+			 cfg.adopt ? " (adopting; not served until it answers)" : "");
 }
 
 /* ---- reading the current picture ---- */
@@ -403,6 +454,8 @@ static int refresh_tool(struct cp_vif *v)
 				 (unsigned long long)t.rate_bytes, (unsigned long long)t.rate_usec);
 		else
 			xvif_log(XVIF_LOG_INFO, "%s: rate unlimited", v->name);
+		/* A starting worker takes it after its answer (the socket
+		 * keeps the order). */
 		if (v->dp)
 			xvif_iso_vif_set_rate(v->dp, t.have_rate, t.rate_bytes, t.rate_usec);
 	}
@@ -515,6 +568,12 @@ static bool step(struct cp_vif *v)
 		setup(v);
 		break;
 	case XenbusStateInitWait:
+		if (v->starting) {
+			/* Connected only once the worker answered. */
+			if (fe_ready(fe))
+				break;
+			teardown(v, true); /* the frontend moved away meanwhile */
+		}
 		if (fe_ready(fe)) {
 			if (strcmp(v->hotplug, "connected") == 0)
 				connect(v);
@@ -526,6 +585,10 @@ static bool step(struct cp_vif *v)
 		break;
 	case XenbusStateConnected:
 	case XenbusStateReconfigured:
+		/* Adopting: not served until its worker answered; a
+		 * Reconfiguring frontend is answered after that. */
+		if (v->starting && (fe_ready(fe) || fe == XenbusStateReconfiguring))
+			break;
 		if (v->adopt && !v->dp && (fe_ready(fe) || fe == XenbusStateReconfiguring)) {
 			/* Both ends were Connected: map the rings again from
 			 * the frontend's keys, the guest never reconnects. */
@@ -673,8 +736,9 @@ void cp_vif_shutdown(struct cp_vif *v)
 void cp_vif_handover(struct cp_vif *v)
 {
 	if (v->dp) {
-		xvif_iso_vif_stop(v->dp);
+		xvif_iso_vif_stop(v->dp); /* a starting worker: killed and reaped */
 		v->dp = NULL;
+		v->starting = false;
 	}
 	if (v->tap.nfds > 0) {
 		if (!v->tap_persistent)
@@ -720,7 +784,7 @@ void cp_vif_handle_broken(struct cp_vif *v)
 	char msg[CP_ERROR_MAX] = "a queue broke";
 	unsigned int q, n;
 
-	if (!__atomic_exchange_n(&v->broken, 0, __ATOMIC_ACQUIRE) || !v->dp)
+	if (!__atomic_exchange_n(&v->broken, 0, __ATOMIC_ACQUIRE) || !v->dp || v->starting)
 		return;
 	n = xvif_iso_vif_num_queues(v->dp);
 	for (q = 0; q < n; q++) {

@@ -37,7 +37,9 @@ struct cp_vif {
 	struct xvif_fe_config fe_cfg;   /* valid while connected */
 	char ifname[16];
 	struct xvif_tap tap;
-	struct xvif_dp_vif *dp;         /* non-NULL while connected */
+	struct xvif_dp_vif *dp;         /* non-NULL while connected or starting */
+	bool starting;                  /* dp's worker has not answered yet: not served, not Connected */
+	bool start_adopt;               /* that start adopts rings an earlier run mapped */
 	int broken;                     /* set by a worker (atomic), cleared by the loop */
 	bool error_written;
 	char error[CP_ERROR_MAX];       /* last error, also in the `error` node */
@@ -55,6 +57,10 @@ enum cp_vif_result { CP_VIF_KEEP, CP_VIF_GONE };
 enum cp_vif_result cp_vif_reconcile(struct cp_vif *v);
 /* A queue broke (seen on the loop thread): log, `error` node, Closing. */
 void cp_vif_handle_broken(struct cp_vif *v);
+/* If its worker answered: Connected (or, adopted, served again), or the
+ * failure path (error node, Closed). true if the start ended; the caller
+ * then reconciles the vif (its frontend may have moved meanwhile). */
+bool cp_vif_handle_start(struct cp_vif *v);
 /* Daemon shutdown: tear down, state Closed. */
 void cp_vif_shutdown(struct cp_vif *v);
 /* Daemon exit for a restart: stop the data path, detach from the TAP
@@ -69,5 +75,7 @@ int cp_vif_ifname(const struct xvif_tool_config *tool, uint32_t domid, uint32_t 
 
 /* The data path's on_broken callback (any thread). */
 void cp_vif_broken_cb(void *arg, unsigned int queue, const char *why);
+/* iso.h's start_done callback (a monitor thread): wakes the loop. */
+void cp_vif_start_cb(void *arg);
 
 #endif

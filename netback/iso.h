@@ -40,8 +40,32 @@ int xvif_iso_mode_parse(const char *s, enum xvif_iso_mode *m);
 const char *xvif_iso_mode_name(enum xvif_iso_mode m);
 
 /* dp.h's API, isolated or not. start blocks (bounded) until the worker says
- * it mapped and bound everything, or why it could not. */
+ * it mapped and bound everything, or why it could not (tools and tests;
+ * the daemon's loop uses start_async). */
 int xvif_iso_vif_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **out, char *err, size_t errlen);
+
+/*
+ * Start without waiting for the worker: spawn it and send its config (both
+ * quick), return. The worker's answer (STARTED, FAILED, its death, or no
+ * answer within XVIF_ISO_START_TIMEOUT_MS) is taken by the vif's monitor
+ * thread, which then calls @done(@arg) once (from that thread: it must only
+ * wake the loop). The loop then collects it with start_result. Returns 0
+ * with *@out set (a starting vif: only stop, start_result, starting, pid
+ * and uid apply to it until start_result said 0), or a negative errno with
+ * @err (nothing left). In mode none the start is synchronous and @done is
+ * not called: start_result says 0 at once.
+ */
+typedef void (*xvif_iso_start_done_fn)(void *arg);
+int xvif_iso_vif_start_async(const struct xvif_dp_vif_cfg *cfg, xvif_iso_start_done_fn done, void *arg,
+			     struct xvif_dp_vif **out, char *err, size_t errlen);
+/* 1: no answer yet; 0: started (the vif is served); <0: the start failed,
+ * @err says why (the worker is killed; xvif_iso_vif_stop reaps it and frees
+ * the vif). Never blocks. */
+int xvif_iso_vif_start_result(struct xvif_dp_vif *vif, char *err, size_t errlen);
+/* Its worker has not answered yet. */
+bool xvif_iso_vif_starting(const struct xvif_dp_vif *vif);
+/* How long a worker has to answer its config. */
+#define XVIF_ISO_START_TIMEOUT_MS 10000u
 void xvif_iso_vif_stop(struct xvif_dp_vif *vif);
 void xvif_iso_vif_set_rate(struct xvif_dp_vif *vif, bool have, uint64_t bytes, uint64_t usec);
 void xvif_iso_vif_set_xdp_headroom(struct xvif_dp_vif *vif, uint16_t headroom);
@@ -101,6 +125,10 @@ int xvif_iso_worker_run(int sock, const struct xvif_dp_ops *ops, void *octx, boo
 int xvif_iso_worker_threads(struct xvif_dp_vif *vif, char *err, size_t errlen);
 
 /* ---- for tests ---- */
+
+/* The start timeout for the next starts (0: XVIF_ISO_START_TIMEOUT_MS), so
+ * that a test of a worker that never answers need not wait 10 s. */
+void xvif_iso_test_set_start_timeout_ms(unsigned int ms);
 
 /* The daemon's reading of a worker's status page (copy, then check). */
 int xvif_iso_page_read(const void *page, unsigned int nq, unsigned int queue, struct xvif_dp_queue_status *st);

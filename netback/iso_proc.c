@@ -4,7 +4,11 @@
  * process, talking to it, reading its status page, and closing only that
  * vif when it dies or misbehaves.
  *
- * Every vif in process mode has a proxy with a monitor thread. The monitor
+ * Every vif in process mode has a proxy with a monitor thread. Starting a
+ * vif only spawns the worker and sends its config; the monitor first waits
+ * (bounded) for the worker's STARTED or FAILED and tells the control loop
+ * through the start_done callback, so the loop never waits for a worker and
+ * many workers start at once. Then it
  * sleeps in poll() on the command socket (the worker's BROKEN reports), a
  * pidfd (the worker's death) and an eventfd (stop). It never frees or reaps
  * anything: it records why the worker is gone and calls the vif's on_broken,
@@ -39,8 +43,8 @@
 extern char **environ;
 
 #define ISO_PROXY_MAGIC 0x70726f78u
-/* Bounds on every wait for a worker. */
-#define ISO_START_TIMEOUT_MS 10000 /* map + bind + sandbox (slow under TCG) */
+/* Bounds on every wait for a worker (the start's, iso.h's
+ * XVIF_ISO_START_TIMEOUT_MS, covers map + bind + sandbox, slow under TCG). */
 #define ISO_STOP_WAIT_MS 1000      /* a clean exit after STOP, then SIGKILL */
 #define ISO_KILL_WAIT_MS 5000      /* SIGKILL to exit */
 /* What the page may say, at most: one-page rings have 256 slots; event
@@ -73,6 +77,7 @@ static struct xvif_iso_stats stats; /* atomic fields */
 static struct xvif_ratelimit death_rl = XVIF_RATELIMIT_INIT;
 static pthread_mutex_t death_rl_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool use_namespaces = true;
+static unsigned int start_timeout_ms = XVIF_ISO_START_TIMEOUT_MS;
 
 /* Worker uids: bit i of uid_used is base + i, held by a worker of ours
  * from its allocation until it was reaped. */
@@ -81,12 +86,22 @@ static uint32_t uid_base = XVIF_ISO_UID_BASE_DEFAULT, uid_count = XVIF_ISO_UID_C
 static uint8_t uid_used[XVIF_ISO_UID_COUNT_MAX / 8];
 static struct xvif_ratelimit uid_rl = XVIF_RATELIMIT_INIT;
 
+/* A proxy's start: the monitor thread moves it from PENDING once. */
+enum { ISO_START_PENDING, ISO_START_OK, ISO_START_FAILED };
+
 struct iso_proxy {
 	uint32_t magic;
 	char name[24];
 	unsigned int nq;
 	xvif_dp_broken_fn on_broken;
 	void *on_broken_arg;
+	xvif_iso_start_done_fn start_done;
+	void *start_done_arg;
+	int start_state;    /* atomic: ISO_START_*, set by the monitor after start_rc/start_err */
+	int start_rc;
+	char start_err[192];
+	unsigned int start_timeout_ms;
+	struct timespec t0; /* when the start began */
 	pid_t pid;
 	uid_t uid;
 	bool uid_held;      /* uid is ours in uid_used until the worker is reaped */
@@ -136,6 +151,11 @@ void xvif_iso_stats(struct xvif_iso_stats *out)
 	out->bad_reports = __atomic_load_n(&stats.bad_reports, __ATOMIC_RELAXED);
 	out->killed = __atomic_load_n(&stats.killed, __ATOMIC_RELAXED);
 	out->mem_bound = __atomic_load_n(&stats.mem_bound, __ATOMIC_RELAXED);
+}
+
+void xvif_iso_test_set_start_timeout_ms(unsigned int ms)
+{
+	start_timeout_ms = ms ? ms : XVIF_ISO_START_TIMEOUT_MS;
 }
 
 void xvif_iso_set_namespaces(bool on)
@@ -613,10 +633,111 @@ static bool memory_check(struct iso_proxy *p)
 	return false;
 }
 
+/* The worker's first answer, once its socket or pidfd is readable:
+ * STARTED (0), or FAILED with its reason, its death, or garbage (<0). */
+static int read_start_answer(struct iso_proxy *p, char *err, size_t errlen)
+{
+	struct xvif_iso_msg m;
+	ssize_t n;
+
+	n = recv(p->sock, &m, sizeof(m), MSG_DONTWAIT | MSG_TRUNC);
+	if (n <= 0) {
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		wait_exit(p, 1000);
+		waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG | WNOWAIT);
+		if (si.si_pid)
+			describe_exit(&si, err, errlen);
+		else
+			snprintf(err, errlen, "worker closed its command socket before starting");
+		return -EIO;
+	}
+	if (n != (ssize_t)sizeof(m) || m.magic != XVIF_ISO_MAGIC ||
+	    (m.type != XVIF_ISO_STARTED && m.type != XVIF_ISO_FAILED)) {
+		__atomic_add_fetch(&stats.bad_reports, 1, __ATOMIC_RELAXED);
+		snprintf(err, errlen, "worker sent a malformed start answer");
+		return -EIO;
+	}
+	if (m.type == XVIF_ISO_STARTED)
+		return 0;
+	copy_text(err, errlen, m.err, sizeof(m.err));
+	return m.rc < 0 && m.rc > -4096 ? m.rc : -EIO;
+}
+
+static int64_t ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)(t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/*
+ * The monitor's first phase: the worker's answer to its config, its death,
+ * or its deadline; the loop is told through start_done either way. A
+ * worker that failed or did not answer is killed here (nothing it did is
+ * worth waiting for); stop reaps it. false: not started (or stopped while
+ * starting), the monitor ends.
+ */
+static bool start_phase(struct iso_proxy *p)
+{
+	char err[sizeof(p->start_err)];
+	int rc;
+
+	for (;;) {
+		struct pollfd pf[3] = {
+			{ .fd = p->stop_efd, .events = POLLIN },
+			{ .fd = p->sock, .events = POLLIN },
+			{ .fd = p->pidfd, .events = POLLIN },
+		};
+		int64_t left = (int64_t)p->start_timeout_ms - ms_since(&p->t0);
+		int n;
+
+		if (left <= 0) {
+			snprintf(err, sizeof(err), "worker did not answer within %u ms: killed", p->start_timeout_ms);
+			rc = -ETIMEDOUT;
+			break;
+		}
+		n = poll(pf, 3, (int)left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, sizeof(err), "waiting for the worker: poll: %s", strerror(errno));
+			rc = -EIO;
+			break;
+		}
+		if (n == 0)
+			continue;
+		if (pf[0].revents)
+			return false; /* stopped while starting: the stopper kills and reaps */
+		rc = read_start_answer(p, err, sizeof(err));
+		break;
+	}
+	if (rc < 0) {
+		kill_worker(p);
+		snprintf(p->start_err, sizeof(p->start_err), "%s", err);
+		p->start_rc = rc;
+		__atomic_store_n(&p->start_state, ISO_START_FAILED, __ATOMIC_RELEASE);
+	} else {
+		xvif_log(XVIF_LOG_INFO,
+			 "%s: data path in worker process %d (uid %u, %s, data bound %llu MiB, seccomp), started in %lld ms",
+			 p->name, (int)p->pid, (unsigned int)p->uid,
+			 use_namespaces ? "own namespaces" : "daemon's namespaces",
+			 (unsigned long long)(p->data_limit >> 20), (long long)ms_since(&p->t0));
+		__atomic_store_n(&p->start_state, ISO_START_OK, __ATOMIC_RELEASE);
+	}
+	if (p->start_done)
+		p->start_done(p->start_done_arg);
+	return rc == 0;
+}
+
 static void *monitor(void *arg)
 {
 	struct iso_proxy *p = arg;
 
+	if (!start_phase(p))
+		return NULL;
 	for (;;) {
 		struct pollfd pf[3] = {
 			{ .fd = p->stop_efd, .events = POLLIN },
@@ -692,7 +813,12 @@ static void proxy_free(struct iso_proxy *p)
 	if (p->pid > 0) {
 		siginfo_t si;
 
-		if (!wait_exit(p, ISO_STOP_WAIT_MS)) {
+		if (__atomic_load_n(&p->start_state, __ATOMIC_ACQUIRE) != ISO_START_OK) {
+			/* Never started (failed, timed out, or stopped while
+			 * starting): serves nothing, killed at once. */
+			kill_worker(p);
+			wait_exit(p, ISO_KILL_WAIT_MS);
+		} else if (!wait_exit(p, ISO_STOP_WAIT_MS)) {
 			kill_worker(p);
 			__atomic_add_fetch(&stats.killed, 1, __ATOMIC_RELAXED);
 			xvif_log(XVIF_LOG_WARN, "%s: worker %d did not exit within %d ms: killed", p->name, (int)p->pid,
@@ -768,60 +894,25 @@ static int send_cfg(struct iso_proxy *p, const struct xvif_dp_vif_cfg *cfg, int 
 	return n == (ssize_t)sizeof(*m) ? 0 : -1;
 }
 
-/* The worker's first answer: STARTED, or FAILED with its reason. */
-static int await_start(struct iso_proxy *p, char *err, size_t errlen)
-{
-	struct pollfd pf[2] = { { .fd = p->sock, .events = POLLIN }, { .fd = p->pidfd, .events = POLLIN } };
-	struct xvif_iso_msg m;
-	ssize_t n;
-	int r;
-
-	do
-		r = poll(pf, 2, ISO_START_TIMEOUT_MS);
-	while (r < 0 && errno == EINTR);
-	if (r == 0) {
-		snprintf(err, errlen, "worker did not answer within %d ms", ISO_START_TIMEOUT_MS);
-		return -ETIMEDOUT;
-	}
-	n = recv(p->sock, &m, sizeof(m), MSG_DONTWAIT | MSG_TRUNC);
-	if (n <= 0) {
-		siginfo_t si;
-
-		memset(&si, 0, sizeof(si));
-		wait_exit(p, 1000);
-		waitid(P_PIDFD, (id_t)p->pidfd, &si, WEXITED | WNOHANG | WNOWAIT);
-		if (si.si_pid)
-			describe_exit(&si, err, errlen);
-		else
-			snprintf(err, errlen, "worker closed its command socket before starting");
-		return -EIO;
-	}
-	if (n != (ssize_t)sizeof(m) || m.magic != XVIF_ISO_MAGIC ||
-	    (m.type != XVIF_ISO_STARTED && m.type != XVIF_ISO_FAILED)) {
-		__atomic_add_fetch(&stats.bad_reports, 1, __ATOMIC_RELAXED);
-		snprintf(err, errlen, "worker sent a malformed start answer");
-		return -EIO;
-	}
-	if (m.type == XVIF_ISO_STARTED)
-		return 0;
-	copy_text(err, errlen, m.err, sizeof(m.err));
-	return m.rc < 0 && m.rc > -4096 ? m.rc : -EIO;
-}
-
-static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **out, char *err, size_t errlen)
+/* Spawn the worker, send its config, start its monitor (which takes the
+ * answer): never waits for the worker. */
+static int proc_spawn(const struct xvif_dp_vif_cfg *cfg, xvif_iso_start_done_fn done, void *done_arg,
+		      struct xvif_dp_vif **out, char *err, size_t errlen)
 {
 	struct iso_proxy *p = calloc(1, sizeof(*p));
 	int sv[2] = { -1, -1 }, memfd = -1, rc;
-	struct timespec t0, t1;
 	void *page;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	*out = NULL;
 	if (!p) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &p->t0);
 	p->magic = ISO_PROXY_MAGIC;
+	p->start_done = done;
+	p->start_done_arg = done_arg;
+	p->start_timeout_ms = start_timeout_ms;
 	snprintf(p->name, sizeof(p->name), "%s", cfg->name ? cfg->name : "xvif");
 	p->nq = cfg->fe.num_queues;
 	p->on_broken = cfg->on_broken;
@@ -889,9 +980,6 @@ static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **ou
 	}
 	close(memfd);
 	memfd = -1;
-	rc = await_start(p, err, errlen);
-	if (rc < 0)
-		goto fail;
 	rc = pthread_create(&p->mon, NULL, monitor, p);
 	if (rc) {
 		snprintf(err, errlen, "cannot start the worker's monitor thread: %s", strerror(rc));
@@ -899,12 +987,6 @@ static int proc_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **ou
 		goto fail;
 	}
 	p->mon_started = true;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	xvif_log(XVIF_LOG_INFO,
-		 "%s: data path in worker process %d (uid %u, %s, data bound %llu MiB, seccomp), started in %.1f ms",
-		 p->name, (int)p->pid, (unsigned int)p->uid, use_namespaces ? "own namespaces" : "daemon's namespaces",
-		 (unsigned long long)(p->data_limit >> 20),
-		 (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	*out = (struct xvif_dp_vif *)(void *)p;
 	return 0;
 fail:
@@ -924,11 +1006,82 @@ fail:
 
 /* ---- the dp.h-shaped API ---- */
 
-int xvif_iso_vif_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **out, char *err, size_t errlen)
+int xvif_iso_vif_start_async(const struct xvif_dp_vif_cfg *cfg, xvif_iso_start_done_fn done, void *arg,
+			     struct xvif_dp_vif **out, char *err, size_t errlen)
 {
 	if (mode == XVIF_ISO_NONE)
 		return xvif_dp_vif_start(cfg, out, err, errlen);
-	return proc_start(cfg, out, err, errlen);
+	return proc_spawn(cfg, done, arg, out, err, errlen);
+}
+
+int xvif_iso_vif_start_result(struct xvif_dp_vif *vif, char *err, size_t errlen)
+{
+	struct iso_proxy *p;
+
+	if (mode == XVIF_ISO_NONE)
+		return 0;
+	p = proxy(vif);
+	switch (__atomic_load_n(&p->start_state, __ATOMIC_ACQUIRE)) {
+	case ISO_START_OK:
+		return 0;
+	case ISO_START_FAILED:
+		snprintf(err, errlen, "%s", p->start_err);
+		return p->start_rc;
+	default:
+		return 1;
+	}
+}
+
+bool xvif_iso_vif_starting(const struct xvif_dp_vif *vif)
+{
+	if (mode == XVIF_ISO_NONE || !vif)
+		return false;
+	return __atomic_load_n(&proxy(vif)->start_state, __ATOMIC_ACQUIRE) == ISO_START_PENDING;
+}
+
+static void sync_start_done(void *arg)
+{
+	uint64_t one = 1;
+
+	if (write(*(int *)arg, &one, sizeof(one)) < 0) {
+		/* a fresh eventfd: cannot fail */
+	}
+}
+
+int xvif_iso_vif_start(const struct xvif_dp_vif_cfg *cfg, struct xvif_dp_vif **out, char *err, size_t errlen)
+{
+	struct pollfd pf;
+	int efd, rc, n;
+
+	if (mode == XVIF_ISO_NONE)
+		return xvif_dp_vif_start(cfg, out, err, errlen);
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0) {
+		snprintf(err, errlen, "eventfd: %s", strerror(errno));
+		return -errno;
+	}
+	rc = proc_spawn(cfg, sync_start_done, &efd, out, err, errlen);
+	if (rc < 0) {
+		close(efd);
+		return rc;
+	}
+	/* The monitor answers within the start timeout; the margin only
+	 * guards against a bug. */
+	pf = (struct pollfd){ .fd = efd, .events = POLLIN };
+	do
+		n = poll(&pf, 1, (int)(proxy(*out)->start_timeout_ms + ISO_KILL_WAIT_MS));
+	while (n < 0 && errno == EINTR);
+	rc = xvif_iso_vif_start_result(*out, err, errlen);
+	if (rc == 1) {
+		snprintf(err, errlen, "worker start: no word from the monitor");
+		rc = -EIO;
+	}
+	if (rc < 0) {
+		xvif_iso_vif_stop(*out); /* joins the monitor before efd goes */
+		*out = NULL;
+	}
+	close(efd);
+	return rc;
 }
 
 void xvif_iso_vif_stop(struct xvif_dp_vif *vif)

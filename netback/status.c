@@ -126,9 +126,11 @@ static struct json_object *vif_json(const struct cp_vif *v)
 	add_u64(o, "connects", v->connects);
 	add_u64(o, "worker_pid", v->dp ? (uint64_t)xvif_iso_vif_pid(v->dp) : 0);
 	add_u64(o, "worker_uid", v->dp ? (uint64_t)xvif_iso_vif_uid(v->dp) : 0);
-	n = v->dp ? xvif_iso_vif_num_queues(v->dp) : 0;
+	/* Its worker has not answered yet: not served, no queue status. */
+	add_bool(o, "starting", v->starting);
+	n = v->dp && !v->starting ? xvif_iso_vif_num_queues(v->dp) : 0;
 	add_u64(o, "queues", n);
-	if (v->dp)
+	if (v->dp && !v->starting)
 		json_object_object_add(o, "features", features_json(&v->fe_cfg));
 	qs = json_object_new_array();
 	for (q = 0; q < n && q < XVIF_MAX_QUEUES; q++)
@@ -336,6 +338,8 @@ void xvif_status_print_text(struct json_object *doc, FILE *out)
 		if (get_u64(v, "worker_pid"))
 			fprintf(out, "  worker pid %" PRIu64 " uid %" PRIu64, get_u64(v, "worker_pid"),
 				get_u64(v, "worker_uid"));
+		if (json_object_object_get_ex(v, "starting", &o) && json_object_get_boolean(o))
+			fprintf(out, "  STARTING (worker has not answered yet)");
 		fprintf(out, "\n");
 		if (json_object_object_get_ex(v, "features", &f)) {
 			fprintf(out, "  features:");

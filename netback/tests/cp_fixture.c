@@ -11,8 +11,14 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "cp_fixture.h"
 #include "fake_xs.h"
+#include "iso_msg.h"
 #include "log.h"
 
 static void dir_set(struct cp_env *e, const char *dir, const char *key, const char *val)
@@ -180,4 +186,88 @@ int cp_env_teardown(void **state)
 	free(e);
 	assert_int_equal(fake_xs_dp.live, 0);
 	return 0;
+}
+
+/* ---- the fake vif worker (process isolation) ---- */
+
+static void fake_worker_send(int type, int rc, const char *err)
+{
+	struct xvif_iso_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.magic = XVIF_ISO_MAGIC;
+	m.type = (uint32_t)type;
+	m.rc = rc;
+	if (err)
+		snprintf(m.err, sizeof(m.err), "%s", err);
+	if (send(XVIF_ISO_FD, &m, sizeof(m), MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		_exit(3);
+}
+
+int cp_fake_worker_main(void)
+{
+	static struct xvif_iso_cfg_msg cfg;
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * (1 + XVIF_MAX_QUEUES))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = &cfg, .iov_len = sizeof(cfg) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	const char *dir = getenv("XVIF_CP_GO_DIR");
+	struct cmsghdr *c;
+	char path[256], word = 'S';
+	int fd;
+
+	if (recvmsg(XVIF_ISO_FD, &mh, MSG_CMSG_CLOEXEC) != (ssize_t)sizeof(cfg) || cfg.h.type != XVIF_ISO_CFG)
+		_exit(2);
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		int n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int)), i, f;
+
+		for (i = 0; i < n; i++) {
+			memcpy(&f, CMSG_DATA(c) + (size_t)i * sizeof(int), sizeof(int));
+			close(f);
+		}
+	}
+	if (dir) {
+		snprintf(path, sizeof(path), "%s/go-%s", dir, cfg.name);
+		fd = open(path, O_RDONLY | O_CLOEXEC); /* the test holds it open: no wait */
+		if (fd < 0 || read(fd, &word, 1) != 1)
+			_exit(4);
+		close(fd);
+	}
+	switch (word) {
+	case 'S':
+		fake_worker_send(XVIF_ISO_STARTED, 0, NULL);
+		break;
+	case 'F':
+		fake_worker_send(XVIF_ISO_FAILED, -EINVAL, CP_FAKE_WORKER_ERR);
+		_exit(1);
+	default:
+		for (;;)
+			pause(); /* never answers: the daemon's timeout kills it */
+	}
+	for (;;) {
+		struct xvif_iso_msg m;
+		ssize_t n = recv(XVIF_ISO_FD, &m, sizeof(m), 0);
+
+		if (n <= 0 || (n == (ssize_t)sizeof(m) && m.type == XVIF_ISO_STOP))
+			_exit(0);
+	}
+}
+
+int cp_go_open(const char *dir, const char *name)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/go-%s", dir, name);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	return fd;
+}
+
+void cp_go(int fd, char word)
+{
+	assert_int_equal(write(fd, &word, 1), 1);
 }

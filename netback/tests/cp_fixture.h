@@ -59,6 +59,21 @@ void daemon_start(struct cp_env *e);
  * same (the kernel closes the fds; the records stay). */
 void daemon_handover(struct cp_env *e);
 
+/*
+ * Process isolation in the cp tests: the daemon side (iso_proc.c) forks and
+ * execs the test binary as `--vif-worker NAME`; its main() then runs this
+ * fake worker on fd 3. It takes the config, then waits for the test's word
+ * on the FIFO $XVIF_CP_GO_DIR/go-NAME (none set: answers at once): 'S'
+ * STARTED (then serves until STOP or the socket closes), 'F' FAILED with
+ * CP_FAKE_WORKER_ERR, 'N' never answers. The test holds the FIFO open
+ * (cp_go_open), so a word written before the worker reads it is kept.
+ */
+#define CP_FAKE_WORKER_ERR "queue-0: cannot map tx-ring-ref 8: Invalid argument"
+int cp_fake_worker_main(void);
+/* mkfifo @dir/go-@name and open it (O_RDWR): the fd to write words to. */
+int cp_go_open(const char *dir, const char *name);
+void cp_go(int fd, char word);
+
 /* cmocka group fixtures: fresh fakes, a record directory
  * /tmp/xvif-<program>.XXXXXX, a started daemon; teardown also checks that
  * no data path was left running. */

@@ -17,7 +17,7 @@
 #include "fake_xen.h"
 
 #define FF_DOMID 7u
-#define FF_MAX_Q 4u
+#define FF_MAX_Q XVIF_MAX_QUEUES /* test_iso starts a worker with the most queues a vif may have */
 /* grefs: rings from 1, control ring FF_CTRL_GREF, buffers from FF_BUF_GREF. */
 #define FF_CTRL_GREF 60u
 #define FF_BUF_GREF 64u

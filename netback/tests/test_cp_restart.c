@@ -393,8 +393,9 @@ static void stale_worker_killed(void **state)
 		execl("/proc/self/exe", "xvif-netback", TEST_MARKER, "xvif3.0", (char *)NULL);
 		_exit(127);
 	}
-	/* Until the exec is visible in /proc. */
-	for (st = 0; st < 500; st++) {
+	/* Until the exec is visible in /proc (up to 60 s: was 5 s, which a
+	 * loaded machine can exceed, and the kill below then found nothing). */
+	for (st = 0; st < 6000; st++) {
 		char p[64], buf[128] = "";
 		FILE *f;
 

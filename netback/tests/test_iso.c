@@ -17,6 +17,9 @@
  *    the engine's reason; hostile workers (malformed reports, garbage status
  *    page, a start failure with an unterminated, unprintable reason) close
  *    only their vif and never reach the daemon's memory unchecked;
+ *  - asynchronous starts: three workers spawned before any answer is
+ *    collected each report once and serve; a vif stopped right after its
+ *    spawn leaves no child and its uid free (a one-uid range);
  *  - per-vif uids (as root): two workers have different uids from the
  *    range and one cannot signal the other; a full range refuses a new
  *    worker with what to do, a uid comes back only after its worker is
@@ -104,7 +107,7 @@ static bool wait_readable(int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
-	return poll(&p, 1, 10000) == 1;
+	return poll(&p, 1, 60000) == 1; /* a safety net against a hang, not a speed check */
 }
 
 /* ---- seccomp ---- */
@@ -480,7 +483,7 @@ static bool wait_broken(struct rec *r)
 {
 	unsigned int i;
 
-	for (i = 0; i < 20000 && !__atomic_load_n(&r->calls, __ATOMIC_ACQUIRE); i++)
+	for (i = 0; i < 60000 && !__atomic_load_n(&r->calls, __ATOMIC_ACQUIRE); i++)
 		usleep(1000);
 	return __atomic_load_n(&r->calls, __ATOMIC_ACQUIRE) > 0;
 }
@@ -551,6 +554,7 @@ static void worker_crash_closes_only_its_vif(void **state)
 	struct side a, b;
 	struct xvif_dp_queue_status st;
 	struct xvif_iso_stats s0, s1;
+	unsigned int k;
 	pid_t pa;
 
 	(void)state;
@@ -580,9 +584,16 @@ static void worker_crash_closes_only_its_vif(void **state)
 	assert_true(roundtrip(&b, 4));
 	assert_false(xvif_iso_vif_broken(b.vif));
 	assert_int_equal(__atomic_load_n(&b.rec.calls, __ATOMIC_ACQUIRE), 0);
-	/* B's counters come through its status page (refreshed every 200 ms). */
-	usleep(500 * 1000);
-	assert_int_equal(xvif_iso_vif_queue_status(b.vif, 0, &st), 0);
+	/* B's counters come through its status page (refreshed every 200 ms
+	 * by the worker): read until they show the round trips (was one read
+	 * after a fixed 500 ms, which a loaded machine can miss; the bound is a
+	 * safety net only). */
+	for (k = 0; k < 60000; k++) {
+		assert_int_equal(xvif_iso_vif_queue_status(b.vif, 0, &st), 0);
+		if (st.counters.c[XVIF_DPC_RX_PACKETS] >= 3 && st.counters.c[XVIF_DPC_TX_PACKETS] >= 3)
+			break;
+		usleep(1000);
+	}
 	assert_false(st.broken);
 	assert_true(st.counters.c[XVIF_DPC_RX_PACKETS] >= 3);
 	assert_true(st.counters.c[XVIF_DPC_TX_PACKETS] >= 3);
@@ -687,6 +698,92 @@ static void hostile_worker_start_answer(void **state)
 	no_children_left();
 }
 
+/* ---- asynchronous starts (the daemon's loop never waits for a worker) ---- */
+
+static bool need_root(const char *name);
+
+static void count_done(void *arg)
+{
+	__atomic_add_fetch((unsigned int *)arg, 1, __ATOMIC_RELEASE);
+}
+
+/* Three workers are spawned before any answer is collected; each one's
+ * answer is reported once through the callback, and all three serve. */
+static void async_starts_in_parallel(void **state)
+{
+	struct side s[3];
+	static const char *names[3] = { "xvifP0", "xvifP1", "xvifP2" };
+	unsigned int done = 0, i, k;
+	char k_env[8];
+
+	(void)state;
+	snprintf(k_env, sizeof(k_env), "%d", (int)CHILD_ECHO);
+	setenv("XVIF_TEST_CHILD", k_env, 1);
+	for (i = 0; i < 3; i++) {
+		struct ff_opts o = child_opts();
+
+		memset(&s[i], 0, sizeof(s[i]));
+		s[i].ff = calloc(1, sizeof(*s[i].ff));
+		assert_non_null(s[i].ff);
+		ff_prepare(s[i].ff, &o);
+		s[i].ff->cfg.name = names[i];
+		s[i].ff->cfg.on_broken = on_broken;
+		s[i].ff->cfg.on_broken_arg = &s[i].rec;
+		assert_int_equal(xvif_iso_vif_start_async(&s[i].ff->cfg, count_done, &done, &s[i].vif, s[i].err,
+							  sizeof(s[i].err)),
+				 0);
+		assert_non_null(s[i].vif);
+		assert_true(xvif_iso_vif_pid(s[i].vif) > 0);
+	}
+	/* Each callback comes once, after its result is readable (the
+	 * bound is a safety net against a hang only). */
+	for (k = 0; k < 60000 && __atomic_load_n(&done, __ATOMIC_ACQUIRE) < 3; k++)
+		usleep(1000);
+	assert_int_equal(__atomic_load_n(&done, __ATOMIC_ACQUIRE), 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(xvif_iso_vif_start_result(s[i].vif, s[i].err, sizeof(s[i].err)), 0);
+		assert_false(xvif_iso_vif_starting(s[i].vif));
+		assert_true(roundtrip(&s[i], 30 + i));
+	}
+	for (i = 0; i < 3; i++)
+		side_stop(&s[i]);
+	assert_int_equal(__atomic_load_n(&done, __ATOMIC_ACQUIRE), 3);
+	no_children_left();
+}
+
+/* Stopped right after the spawn, answered or not: the worker is killed
+ * and reaped, its uid free again (a one-uid range takes the next start). */
+static void async_stop_while_starting(void **state)
+{
+	struct side a;
+	unsigned int done = 0, i;
+	char err[256];
+
+	(void)state;
+	if (!need_root("async_stop_while_starting"))
+		skip();
+	setenv("XVIF_TEST_CHILD", "0", 1); /* CHILD_ECHO */
+	assert_int_equal(xvif_iso_set_uid_range(71000, 1, err, sizeof(err)), 0);
+	for (i = 0; i < 3; i++) {
+		struct ff_opts o = child_opts();
+
+		memset(&a, 0, sizeof(a));
+		a.ff = calloc(1, sizeof(*a.ff));
+		assert_non_null(a.ff);
+		ff_prepare(a.ff, &o);
+		a.ff->cfg.name = "xvifS";
+		a.ff->cfg.on_broken = on_broken;
+		a.ff->cfg.on_broken_arg = &a.rec;
+		assert_int_equal(xvif_iso_vif_start_async(&a.ff->cfg, count_done, &done, &a.vif, a.err, sizeof(a.err)), 0);
+		assert_int_equal(xvif_iso_vif_uid(a.vif), 71000);
+		side_stop(&a);
+		no_children_left();
+		assert_int_equal(a.rec.calls, 0); /* a stop is no breakage */
+	}
+	assert_int_equal(xvif_iso_set_uid_range(XVIF_ISO_UID_BASE_DEFAULT, XVIF_ISO_UID_COUNT_DEFAULT, err, sizeof(err)),
+			 0);
+}
+
 /* A killed daemon leaves no worker holding rings: the worker's
  * parent-death signal (set again after the uid change) kills it. The test
  * is the subreaper, so the orphaned worker comes back to it. */
@@ -720,7 +817,7 @@ static void daemon_death_kills_workers(void **state)
 	assert_int_equal(kill(worker, SIGSTOP), 0);
 	assert_int_equal(kill(daemon, SIGKILL), 0);
 	assert_int_equal(waitpid(daemon, &st, 0), daemon);
-	for (i = 0, r = 0; i < 10000 && r == 0; i++) {
+	for (i = 0, r = 0; i < 60000 && r == 0; i++) {
 		r = waitpid(worker, &st, WNOHANG);
 		if (r == 0)
 			usleep(1000);
@@ -1242,6 +1339,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(hostile_worker_report),
 		cmocka_unit_test(hostile_worker_page),
 		cmocka_unit_test(hostile_worker_start_answer),
+		cmocka_unit_test(async_starts_in_parallel),
+		cmocka_unit_test(async_stop_while_starting),
 		cmocka_unit_test(daemon_death_kills_workers),
 		cmocka_unit_test(worker_uids_distinct),
 		cmocka_unit_test(worker_uid_range_use),
