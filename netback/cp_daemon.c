@@ -536,11 +536,13 @@ void cp_daemon_handle_broken(struct cp_daemon *d)
 	if (read(d->broken_efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
 		xvif_log(XVIF_LOG_WARN, "broken-queue eventfd: %s", strerror(errno));
 	for (v = d->vifs; v; v = v->next) {
-		cp_vif_handle_broken(v);
+		/* The start first: a worker that broke right after its
+		 * STARTED is then closed below, not left serving nothing. */
 		if (cp_vif_handle_start(v)) {
 			v->dirty = true; /* its frontend may have moved while it started */
 			started = true;
 		}
+		cp_vif_handle_broken(v);
 	}
 	if (started)
 		process(d);

@@ -784,7 +784,10 @@ void cp_vif_handle_broken(struct cp_vif *v)
 	char msg[CP_ERROR_MAX] = "a queue broke";
 	unsigned int q, n;
 
-	if (!__atomic_exchange_n(&v->broken, 0, __ATOMIC_ACQUIRE) || !v->dp || v->starting)
+	/* A starting vif keeps its flag: the worker can die or misbehave
+	 * right after its STARTED, and cp_daemon_handle_broken finishes the
+	 * start first, then comes here. */
+	if (!v->dp || v->starting || !__atomic_exchange_n(&v->broken, 0, __ATOMIC_ACQUIRE))
 		return;
 	n = xvif_iso_vif_num_queues(v->dp);
 	for (q = 0; q < n; q++) {

@@ -242,6 +242,10 @@ int cp_fake_worker_main(void)
 	case 'F':
 		fake_worker_send(XVIF_ISO_FAILED, -EINVAL, CP_FAKE_WORKER_ERR);
 		_exit(1);
+	case 'M':
+		fake_worker_send(XVIF_ISO_STARTED, 0, NULL);
+		fake_worker_send(XVIF_ISO_STARTED, 0, NULL); /* not a report: misbehaving */
+		break;
 	default:
 		for (;;)
 			pause(); /* never answers: the daemon's timeout kills it */

@@ -65,7 +65,8 @@ void daemon_handover(struct cp_env *e);
  * fake worker on fd 3. It takes the config, then waits for the test's word
  * on the FIFO $XVIF_CP_GO_DIR/go-NAME (none set: answers at once): 'S'
  * STARTED (then serves until STOP or the socket closes), 'F' FAILED with
- * CP_FAKE_WORKER_ERR, 'N' never answers. The test holds the FIFO open
+ * CP_FAKE_WORKER_ERR, 'M' STARTED and at once a malformed report (a second
+ * STARTED), 'N' never answers. The test holds the FIFO open
  * (cp_go_open), so a word written before the worker reads it is kept.
  */
 #define CP_FAKE_WORKER_ERR "queue-0: cannot map tx-ring-ref 8: Invalid argument"

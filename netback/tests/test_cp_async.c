@@ -284,6 +284,34 @@ static void failed_start_closes(void **state)
 	assert_int_equal(open_fds(), a->fds_initwait); /* the TAP stays, as for any close */
 }
 
+/* The worker misbehaves right after its STARTED: by the time the loop
+ * looks, both the answer and the broken flag are in. The start is finished
+ * first and the vif then closed, not left Connected on a killed worker
+ * (the flag was once consumed while the vif still counted as starting). */
+static void broken_right_after_start_closes(void **state)
+{
+	struct async_env *a = *state;
+	struct cp_env *e = a->e;
+	struct cp_vif *v;
+	unsigned int i;
+
+	start_a(a);
+	v = vif_a(e);
+	cp_go(a->go_a, 'M');
+	/* Bounded wait for the monitor to flag it (not a timing check). */
+	for (i = 0; i < WAKE_TIMEOUT_MS && !__atomic_load_n(&v->broken, __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	assert_true(__atomic_load_n(&v->broken, __ATOMIC_ACQUIRE));
+	assert_true(v->starting);
+	wake(e);
+	assert_false(v->starting);
+	assert_string_equal(be_get(e, "state"), "5");
+	assert_non_null(strstr(be_get(e, "error"), "worker sent a malformed report: killed"));
+	assert_null(v->dp);
+	no_children_left();
+	assert_int_equal(worker_fds(), 0);
+}
+
 static void silent_worker_timed_out(void **state)
 {
 	struct async_env *a = *state;
@@ -479,6 +507,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(loop_serves_others_while_a_worker_starts, setup, teardown),
 		cmocka_unit_test_setup_teardown(failed_start_closes, setup, teardown),
+		cmocka_unit_test_setup_teardown(broken_right_after_start_closes, setup, teardown),
 		cmocka_unit_test_setup_teardown(silent_worker_timed_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(dir_removed_while_starting, setup, teardown),
 		cmocka_unit_test_setup_teardown(domain_death_while_starting, setup, teardown),
